@@ -1,0 +1,103 @@
+// What the pure state machines ask the network layer to do. A machine never touches a
+// socket: it appends Effects (and Events, for logs and the dashboard) to an Output that the
+// caller owns and reuses, and ServerCore carries them out in order.
+#pragma once
+
+#include "clock.h"
+
+#include <QByteArray>
+#include <QLatin1StringView>
+
+#include <vector>
+
+namespace pairmatch {
+
+using ConnId = quint64; // 0 is never a connection
+
+// WebSocket close codes the server uses (RFC 6455 section 7.4 and the protocol's own).
+namespace CloseCode {
+inline constexpr quint16 Normal = 1000;
+inline constexpr quint16 GoingAway = 1001;
+inline constexpr quint16 PolicyViolation = 1008;
+inline constexpr quint16 TooBig = 1009;
+inline constexpr quint16 Kicked = 4000;
+inline constexpr quint16 Replaced = 4001;
+} // namespace CloseCode
+
+struct Effect {
+    enum class Kind : quint8 { Send, Close };
+    Kind kind = Kind::Send;
+    quint16 closeCode = 0; // Close
+    ConnId conn = 0;
+    QByteArray frame; // Send: a complete text frame
+    QLatin1StringView reason; // Close: a static string
+
+    static Effect send(ConnId to, const QByteArray &frame)
+    {
+        return {Kind::Send, 0, to, frame, {}};
+    }
+    static Effect close(ConnId conn, quint16 code, QLatin1StringView reason)
+    {
+        return {Kind::Close, code, conn, {}, reason};
+    }
+};
+
+// How a pair ended, for logs and the dashboard.
+enum class PairOutcome : quint8 {
+    Ended, // a player sent `end`
+    None, // a player left a started pair; the other got `none`
+    Invalid, // the prepare timeout fired before both seats were taken
+};
+
+// Something that happened to a pair, in the order it happened.
+struct PairEvent {
+    enum class Kind : quint8 {
+        Issued, // matched: the pair exists, nobody seated
+        Seated, // a seat was taken (seat, conn)
+        Unseated, // a seat was freed before start (seat, conn)
+        Replaced, // takeover: conn replaced the seat's previous connection (other)
+        Started, // both seated
+        Over, // outcome set
+        Removed, // gone from the table
+    };
+    Kind kind = Kind::Issued;
+    PairOutcome outcome = PairOutcome::Ended; // Over
+    qint8 seat = -1;
+    ConnId conn = 0;
+    ConnId other = 0;
+    QByteArray pairId;
+};
+
+// Something that happened to a matching queue.
+struct QueueEvent {
+    enum class Kind : quint8 {
+        Joined, // conn waits in the queue of type
+        Left, // conn left it (cancel or closed)
+        Matched, // conn left it matched with the newcomer `other`
+    };
+    Kind kind = Kind::Joined;
+    qint32 type = 0;
+    ConnId conn = 0;
+    ConnId other = 0;
+    QByteArray userId;
+};
+
+struct Output {
+    std::vector<Effect> effects;
+    std::vector<PairEvent> events;
+    std::vector<QueueEvent> queueEvents;
+
+    void clear()
+    {
+        effects.clear();
+        events.clear();
+        queueEvents.clear();
+    }
+    void send(ConnId to, const QByteArray &frame) { effects.push_back(Effect::send(to, frame)); }
+    void close(ConnId conn, quint16 code, QLatin1StringView reason)
+    {
+        effects.push_back(Effect::close(conn, code, reason));
+    }
+};
+
+} // namespace pairmatch

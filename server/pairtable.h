@@ -1,0 +1,120 @@
+// Pairs and their seats (pure: no sockets, no timers). A pair exists from `prepare` until it
+// is over and its last connection has gone, or a linger period after it ended. Time comes
+// in as `now`; nextDeadline()/advance() run the prepare timeout and the removal.
+#pragma once
+
+#include "deadlinequeue.h"
+#include "effects.h"
+#include "matchmaker.h"
+#include "messages.h"
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+
+namespace pairmatch {
+
+struct PairConfig {
+    Millis prepareTimeout = 10'000; // from `prepare` until both seats must be taken
+    Millis linger = 60'000; // an over pair with a seat still held stays this long
+};
+
+enum class PairState : quint8 {
+    Issued, // matched, nobody seated
+    Waiting, // one seat taken
+    Started, // both seated, moves flow
+    Ended, // `end` received
+    Over, // none or invalid
+};
+
+struct Pair {
+    QByteArray id;
+    qint32 type = 0;
+    int seed = 0;
+    std::array<QByteArray, 2> userIds; // [newcomer, waiter], as matched
+    std::array<QByteArray, 2> users; // their user objects from `entry`
+    std::array<QByteArray, 2> tokens; // each user's own secret
+    std::array<ConnId, 2> seats {}; // by user index; 0 when empty
+    std::array<QByteArray, 2> seatUsers; // user objects given with `prepared`
+    std::array<qint8, 2> order {-1, -1}; // user indices in seating order
+    bool started = false;
+    bool ended = false;
+    bool over = false;
+    std::optional<PairOutcome> outcome;
+    QByteArray startFrame;
+    quint64 moves = 0;
+    Millis issuedAt = 0;
+    Millis prepareDeadline = kNoDeadline; // while it may still time out
+    Millis removeDeadline = kNoDeadline; // once over
+
+    PairState state() const;
+    int seatsTaken() const { return (seats[0] != 0) + (seats[1] != 0); }
+};
+
+class PairTable final
+{
+public:
+    explicit PairTable(PairConfig config = {})
+        : m_config(config)
+    { }
+    ~PairTable();
+    Q_DISABLE_COPY_MOVE(PairTable)
+
+    const PairConfig &config() const { return m_config; }
+
+    // A new pair for a match; sends each player its `prepare` (own token, same users).
+    const Pair &issue(const Match &match, Millis now, Output &out);
+
+    // Round commands from conn, which opened /ws/round/{pairId}.
+    void prepared(ConnId conn, const QByteArray &pairId, const ClientMessage &message, Millis now,
+        Output &out);
+    void game(ConnId conn, const ClientMessage &message, Output &out);
+    void end(ConnId conn, Millis now, Output &out);
+
+    // conn is gone (closed, kicked, dead, replaced...): its seat, if any, is freed.
+    void leave(ConnId conn, Millis now, Output &out);
+
+    // Fires the prepare timeout of a pair now (operator action). False when there is no such
+    // pair or it can no longer time out (started or over).
+    bool expire(const QByteArray &pairId, Millis now, Output &out);
+
+    Millis nextDeadline() const;
+    void advance(Millis now, Output &out);
+
+    const Pair *find(const QByteArray &pairId) const;
+    const Pair *pairOf(ConnId conn) const;
+    qsizetype size() const { return qsizetype(m_pairs.size()); }
+
+    template <typename F> void forEachPair(F &&f) const
+    {
+        for (const auto &[id, pair] : m_pairs)
+            f(*pair);
+    }
+
+private:
+    struct SeatRef {
+        Pair *pair;
+        int seat;
+    };
+    struct ByteArrayHash {
+        std::size_t operator()(const QByteArray &b) const noexcept { return qHash(b); }
+    };
+
+    void timeOut(Pair &pair, Millis now, Output &out);
+    void markOver(Pair &pair, PairOutcome outcome, Millis now, Output &out);
+    void removeIfDone(Pair &pair, Output &out);
+    void remove(Pair &pair, Output &out);
+    Pair *lookup(const QByteArray &pairId) const;
+
+    PairConfig m_config;
+    std::unordered_map<QByteArray, std::unique_ptr<Pair>, ByteArrayHash> m_pairs;
+    std::unordered_map<ConnId, SeatRef> m_seats;
+    DeadlineQueue<QByteArray> m_prepareTimeouts;
+    DeadlineQueue<QByteArray> m_removals;
+};
+
+// 128 random bits from the system's secure source, base64url without padding (22 chars).
+QByteArray randomToken();
+
+} // namespace pairmatch

@@ -1,0 +1,36 @@
+// Everything the server can be told at start-up, as plain values. Defaults are the
+// protocol's (docs/protocol.md); options.cpp fills it from flags and PAIRMATCH_* variables.
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace pairmatch {
+
+struct ServerConfig {
+    // players
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 8080;
+    qint64 prepareTimeoutMs = 10'000;
+    qint64 pingIntervalMs = 20'000;
+    qint64 pingTimeoutMs = 10'000;
+    qint64 rateLimit = 50; // messages per second per connection; 0: off
+    qint64 rateBurst = 100;
+    qint64 maxFrameBytes = 64 * 1024;
+    qint64 maxConnections = 100'000;
+    qint64 maxDataBytes = 16 * 1024;
+    qint64 maxUserBytes = 2 * 1024;
+    qint64 handshakeTimeoutMs = 10'000; // TCP accepted until WebSocket open
+    qint64 lingerMs = 60'000; // an over pair stays at most this long
+    qint64 maxSendBufferBytes = 4 * 1024 * 1024; // unsent bytes before a slow reader is cut
+    qint64 closeGraceMs = 2'000; // after a close frame, until the TCP connection is cut
+    QString tlsCertFile; // PEM; with tlsKeyFile: wss:// instead of ws://
+    QString tlsKeyFile;
+
+    // operators (admin API), off unless adminPort is set
+    QString adminHost = QStringLiteral("127.0.0.1");
+    int adminPort = -1; // -1: no admin listener; 0: any free port
+    QByteArray adminToken;
+};
+
+} // namespace pairmatch

@@ -1,0 +1,285 @@
+#include "wsserver.h"
+
+#include "logging.h"
+#include "servercore.h"
+
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslSocket>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QWebSocket>
+
+#include <unistd.h>
+
+namespace pairmatch {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr qint64 kMaxRequestLine = 8192;
+
+QByteArray httpResponse(int status)
+{
+    QByteArray reason;
+    switch (status) {
+    case 400:
+        reason = "Bad Request";
+        break;
+    case 404:
+        reason = "Not Found";
+        break;
+    case 503:
+        reason = "Service Unavailable";
+        break;
+    default:
+        reason = "Error";
+        break;
+    }
+    const QByteArray body = QByteArray::number(status) + ' ' + reason + '\n';
+    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
+        + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
+        + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+} // namespace
+
+// Accepts sockets itself: TCP_NODELAY on every one, TLS when a certificate is configured.
+class WsServer::Listener final : public QTcpServer
+{
+public:
+    const QSslConfiguration *tls = nullptr;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        QTcpSocket *socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            qCWarning(lcNet) << "cannot take an accepted socket:" << socket->errorString();
+            delete socket;
+            ::close(int(descriptor));
+            return;
+        }
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        if (tls) {
+            auto *ssl = static_cast<QSslSocket *>(socket);
+            ssl->setSslConfiguration(*tls);
+            ssl->startServerEncryption();
+        }
+        addPendingConnection(socket);
+    }
+};
+
+WsServer::WsServer(ServerCore &core, const ServerConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_core(core)
+    , m_config(config)
+    , m_listener(std::make_unique<Listener>())
+    , m_handshaker(u"pairmatch"_s, QWebSocketServer::NonSecureMode)
+    , m_timer(core.clock(), [this] { onTimer(); })
+{
+    m_listener->setMaxPendingConnections(1 << 20);
+    m_handshaker.setMaxPendingConnections(1 << 20);
+    m_handshaker.setHandshakeTimeout(-1); // ours: handshakeTimeoutMs, from accept
+    connect(m_listener.get(), &QTcpServer::newConnection, this, &WsServer::onNewConnection);
+    connect(&m_handshaker, &QWebSocketServer::newConnection, this, &WsServer::onUpgraded);
+}
+
+WsServer::~WsServer() = default;
+
+bool WsServer::listen()
+{
+    if (!m_config.tlsCertFile.isEmpty()) {
+        QFile certFile(m_config.tlsCertFile);
+        QFile keyFile(m_config.tlsKeyFile);
+        if (!certFile.open(QIODevice::ReadOnly)) {
+            m_error = u"cannot read --tls-cert %1: %2"_s.arg(
+                certFile.fileName(), certFile.errorString());
+            return false;
+        }
+        if (!keyFile.open(QIODevice::ReadOnly)) {
+            m_error
+                = u"cannot read --tls-key %1: %2"_s.arg(keyFile.fileName(), keyFile.errorString());
+            return false;
+        }
+        const QList<QSslCertificate> chain
+            = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+        const QByteArray keyPem = keyFile.readAll();
+        QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
+        if (key.isNull())
+            key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
+        if (chain.isEmpty()) {
+            m_error = u"--tls-cert %1 holds no PEM certificate"_s.arg(certFile.fileName());
+            return false;
+        }
+        if (key.isNull()) {
+            m_error = u"--tls-key %1 holds no PEM RSA or EC private key (encrypted keys are not "
+                      "supported)"_s.arg(keyFile.fileName());
+            return false;
+        }
+        if (!QSslSocket::supportsSsl()) {
+            m_error = u"TLS is not available in this Qt build"_s;
+            return false;
+        }
+        m_tls = std::make_unique<QSslConfiguration>(QSslConfiguration::defaultConfiguration());
+        m_tls->setLocalCertificateChain(chain);
+        m_tls->setPrivateKey(key);
+        m_tls->setPeerVerifyMode(QSslSocket::VerifyNone);
+        m_listener->tls = m_tls.get();
+    }
+    const QHostAddress address = m_config.host == "localhost"_L1
+        ? QHostAddress(QHostAddress::LocalHost)
+        : QHostAddress(m_config.host);
+    if (!m_listener->listen(address, m_config.port)) {
+        m_error = u"cannot listen on %1:%2: %3"_s.arg(m_config.host)
+                      .arg(m_config.port)
+                      .arg(m_listener->errorString());
+        return false;
+    }
+    return true;
+}
+
+QHostAddress WsServer::address() const
+{
+    return m_listener->serverAddress();
+}
+
+quint16 WsServer::port() const
+{
+    return m_listener->serverPort();
+}
+
+QString WsServer::url() const
+{
+    const QHostAddress a = address();
+    const QString host
+        = a.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + a.toString() + u']' : a.toString();
+    return (isSecure() ? u"wss://"_s : u"ws://"_s) + host + u':' + QString::number(port());
+}
+
+void WsServer::close()
+{
+    m_listener->close();
+    const QList<QTcpSocket *> pending = m_pending.keys();
+    m_pending.clear();
+    m_byPeer.clear();
+    for (QTcpSocket *socket : pending)
+        socket->abort();
+}
+
+void WsServer::onNewConnection()
+{
+    const Millis now = m_core.clock().now();
+    while (QTcpSocket *socket = m_listener->nextPendingConnection()) {
+        const PeerKey peer {socket->peerAddress(), socket->peerPort()};
+        m_pending.insert(socket, Pending {peer, {}, false});
+        m_byPeer.insert(peer, socket);
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onRequestData(socket); });
+        connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
+            forget(socket);
+            socket->deleteLater(); // QWebSocketServer does so too once it has it; twice is fine
+        });
+        m_handshakeTimeouts.push(now + m_config.handshakeTimeoutMs, QPointer<QTcpSocket>(socket));
+        if (socket->bytesAvailable())
+            onRequestData(socket);
+    }
+    m_timer.arm(m_handshakeTimeouts.nextDeadline());
+}
+
+void WsServer::onRequestData(QTcpSocket *socket)
+{
+    const auto it = m_pending.find(socket);
+    if (it == m_pending.end() || it->handedOver)
+        return;
+    const QByteArray head = socket->peek(qMin(socket->bytesAvailable(), kMaxRequestLine));
+    const qsizetype eol = head.indexOf("\r\n");
+    if (eol < 0) {
+        if (head.size() >= kMaxRequestLine)
+            refuse(socket, 400);
+        return;
+    }
+    // Request-Line = Method SP Request-URI SP HTTP-Version
+    const QList<QByteArray> parts = head.first(eol).split(' ');
+    if (parts.size() != 3 || parts[0] != "GET" || !parts[2].startsWith("HTTP/1.")
+        || parts[2] == "HTTP/1.0") {
+        refuse(socket, 400);
+        return;
+    }
+    const Route route = parseRoute(parts[1]);
+    if (route.httpStatus != 200) {
+        refuse(socket, route.httpStatus);
+        return;
+    }
+    if (m_core.isShuttingDown()
+        || m_core.connectionCount() + m_pending.size() > m_config.maxConnections) {
+        refuse(socket, 503);
+        return;
+    }
+    it->route = route;
+    it->handedOver = true;
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    m_handshaker.handleConnection(socket);
+}
+
+void WsServer::onUpgraded()
+{
+    while (QWebSocket *webSocket = m_handshaker.nextPendingConnection()) {
+        QTcpSocket *socket
+            = m_byPeer.value(PeerKey {webSocket->peerAddress(), webSocket->peerPort()});
+        const auto it = m_pending.find(socket);
+        if (!socket || it == m_pending.end() || !it->handedOver) {
+            qCWarning(lcNet) << "a WebSocket opened that no accepted connection matches; closed";
+            webSocket->abort();
+            webSocket->deleteLater();
+            continue;
+        }
+        const Route route = it->route;
+        forget(socket);
+        disconnect(socket, nullptr, this, nullptr);
+        socket->setParent(webSocket); // goes with its QWebSocket
+        m_core.adopt(webSocket, socket, route);
+    }
+}
+
+void WsServer::onTimer()
+{
+    const Millis now = m_core.clock().now();
+    m_handshakeTimeouts.popDue(now, [this](const QPointer<QTcpSocket> &socket) {
+        if (!socket || qobject_cast<QWebSocket *>(socket->parent()))
+            return; // gone, or open as a WebSocket
+        qCInfo(lcNet).noquote() << u"handshake from %1:%2 timed out; cut"_s
+                                       .arg(socket->peerAddress().toString())
+                                       .arg(socket->peerPort());
+        forget(socket);
+        socket->abort();
+    });
+    m_timer.arm(m_handshakeTimeouts.nextDeadline());
+}
+
+void WsServer::refuse(QTcpSocket *socket, int status)
+{
+    qCInfo(lcNet).noquote() << u"refused %1:%2 with HTTP %3"_s.arg(socket->peerAddress().toString())
+                                   .arg(socket->peerPort())
+                                   .arg(status);
+    forget(socket);
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    socket->readAll(); // what it sent is read, so closing does not reset the connection
+    socket->write(httpResponse(status));
+    socket->disconnectFromHost();
+}
+
+void WsServer::forget(QTcpSocket *socket)
+{
+    const auto it = m_pending.find(socket);
+    if (it == m_pending.end())
+        return;
+    const auto byPeer = m_byPeer.find(it->peer);
+    if (byPeer != m_byPeer.end() && byPeer.value() == socket)
+        m_byPeer.erase(byPeer);
+    m_pending.erase(it);
+}
+
+} // namespace pairmatch

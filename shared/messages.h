@@ -1,0 +1,73 @@
+// Player-facing message vocabulary of the wire protocol (docs/protocol.md): endpoints,
+// commands, error codes, and the decoded form of a client message.
+#pragma once
+
+#include <QAnyStringView>
+#include <QByteArray>
+#include <QLatin1StringView>
+
+#include <cstdint>
+
+namespace pairmatch {
+
+enum class Endpoint : quint8 { Matching, Round };
+
+// Every error code the server sends ({"command":"error","code":...}).
+enum class ErrorCode : quint8 {
+    BadJson,
+    BadFrame,
+    UnknownCommand,
+    BadUser,
+    DuplicateUser,
+    AlreadyQueued,
+    NotQueued,
+    UnknownPair,
+    NotInPair,
+    AlreadySeated,
+    NotPrepared,
+    NotStarted,
+    Ended,
+    TooLarge,
+    RateLimited,
+    Draining,
+};
+inline constexpr int kErrorCodeCount = int(ErrorCode::Draining) + 1;
+
+// "bad_json", "bad_frame", ... as on the wire.
+QLatin1StringView errorCodeName(ErrorCode code);
+// The human-readable sentence sent in "message".
+QLatin1StringView errorCodeMessage(ErrorCode code);
+
+// Commands a client may send.
+enum class Command : quint8 { Entry, Cancel, Prepared, Game, End };
+QLatin1StringView commandName(Command command);
+
+// A half-open range [begin, end) of code units in the decoded text.
+struct Span {
+    qsizetype begin = -1;
+    qsizetype end = -1;
+    bool isValid() const { return begin >= 0; }
+};
+
+// A decoded client message. The spans point into the text it was decoded from (source),
+// which must outlive it; nothing is copied until a field is used.
+struct ClientMessage {
+    Command command = Command::Entry;
+    QAnyStringView source; // the whole message text (UTF-16 or UTF-8)
+
+    // entry, prepared: the validated user object and its id
+    Span user;
+    qsizetype userBytes = 0; // compact UTF-8 size of the user object
+    QByteArray userId; // [A-Za-z0-9_.@-]{1,64}
+
+    // prepared: the token, when it was a string (decoded)
+    QByteArray token;
+    bool hasToken = false;
+
+    // game: the data value (invalid span: absent, relayed as null)
+    Span data;
+    qsizetype dataBytes = 4; // compact UTF-8 size ("null" when absent)
+    bool dataTooLarge = false;
+};
+
+} // namespace pairmatch

@@ -1,0 +1,73 @@
+#include "textframe.h"
+
+#include <QtEndian>
+
+#include <cstring>
+
+namespace pairmatch {
+
+FrameBuilder::FrameBuilder(qsizetype payloadSize)
+{
+    const qsizetype headerSize = textFrameHeaderSize(payloadSize);
+    m_frame.resize(headerSize + payloadSize);
+    auto *p = reinterpret_cast<uchar *>(m_frame.data());
+    p[0] = 0x81; // FIN + text
+    if (headerSize == 2) {
+        p[1] = uchar(payloadSize);
+    } else if (headerSize == 4) {
+        p[1] = 126;
+        qToBigEndian(quint16(payloadSize), p + 2);
+    } else {
+        p[1] = 127;
+        qToBigEndian(quint64(payloadSize), p + 2);
+    }
+    m_pos = m_frame.data() + headerSize;
+    m_end = m_frame.data() + m_frame.size();
+}
+
+FrameBuilder &FrameBuilder::append(QByteArrayView bytes)
+{
+    Q_ASSERT(m_end - m_pos >= bytes.size());
+    if (!bytes.isEmpty())
+        std::memcpy(m_pos, bytes.data(), size_t(bytes.size()));
+    m_pos += bytes.size();
+    return *this;
+}
+
+FrameBuilder &FrameBuilder::append(char c)
+{
+    Q_ASSERT(m_pos < m_end);
+    *m_pos++ = c;
+    return *this;
+}
+
+char *FrameBuilder::grow(qsizetype n)
+{
+    Q_ASSERT(m_end - m_pos >= n);
+    char *at = m_pos;
+    m_pos += n;
+    return at;
+}
+
+QByteArray FrameBuilder::take()
+{
+    Q_ASSERT(m_pos == m_end);
+    m_pos = m_end = nullptr;
+    return std::move(m_frame);
+}
+
+QByteArray makeTextFrame(QByteArrayView payload)
+{
+    return FrameBuilder(payload.size()).append(payload).take();
+}
+
+QByteArrayView textFramePayload(QByteArrayView frame)
+{
+    if (frame.size() < 2)
+        return {};
+    const auto len7 = uchar(frame[1]) & 0x7F;
+    const qsizetype header = len7 <= 125 ? 2 : len7 == 126 ? 4 : 10;
+    return frame.size() >= header ? frame.sliced(header) : QByteArrayView();
+}
+
+} // namespace pairmatch
