@@ -47,6 +47,9 @@ int runHeadless(int argc, char **argv, const Options &options)
     QCoreApplication::setApplicationVersion(QStringLiteral(PAIRMATCH_VERSION));
     installDefaultMessagePattern();
 
+    // Before anything can announce readiness: a signal right after "listening on" must
+    // already shut down cleanly. SIGHUP (the terminal went away) too.
+    SignalWatcher signals({SIGTERM, SIGINT, SIGHUP});
     SteadyClock clock;
     ServerCore core(options.config, clock);
     WsServer players(core, options.config);
@@ -56,7 +59,6 @@ int runHeadless(int argc, char **argv, const Options &options)
     }
     printLine(stdout, u"listening on "_s + players.url());
 
-    SignalWatcher signals({SIGTERM, SIGINT});
     QTimer deadline;
     deadline.setSingleShot(true);
     QObject::connect(&deadline, &QTimer::timeout, &app, [] {
