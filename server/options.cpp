@@ -215,7 +215,7 @@ OptionsResult parseOptions(const QStringList &arguments, const QProcessEnvironme
             const QStringList values = parser.values(options[i]);
             value = values.isEmpty() ? QString() : values.last();
             source = u"--"_s + flag.name;
-        } else if (environment.contains(env)) {
+        } else if (!environment.value(env).isEmpty()) { // set but empty counts as unset
             value = environment.value(env);
             source = env + u" (--"_s + flag.name + u')';
             if (flag.valueName.isEmpty()) {

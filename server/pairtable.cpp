@@ -161,10 +161,10 @@ void PairTable::end(ConnId conn, Millis now, Output &out)
         return;
     }
     Pair &pair = *it->second.pair;
-    if (!pair.ended) {
+    if (!pair.over) {
+        // A pair already over (its opponent left: none) stays so; `end` is answered all the same.
         pair.ended = true;
-        if (!pair.over)
-            markOver(pair, PairOutcome::Ended, now, out);
+        markOver(pair, PairOutcome::Ended, now, out);
     }
     out.send(conn, MessageCodec::endedFrame());
 }

@@ -20,12 +20,10 @@ Route parseRoute(QByteArrayView target)
         }
         // a decimal integer 0..2147483647, digits only
         qint64 value = 0;
-        bool ok = !type.isEmpty() && type.size() <= 10;
-        for (char c : type) {
-            if (c < '0' || c > '9') {
-                ok = false;
-                break;
-            }
+        bool ok = !type.isEmpty() && type.size() <= 10; // 10 digits cannot overflow qint64
+        for (qsizetype i = 0; ok && i < type.size(); ++i) {
+            const char c = type[i];
+            ok = c >= '0' && c <= '9';
             value = value * 10 + (c - '0');
         }
         if (!ok || value > 2147483647) {
