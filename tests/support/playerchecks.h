@@ -1,0 +1,66 @@
+// Checks on what a TestPlayer received, for integration tests. Each returns an empty string
+// when it holds and otherwise says what was seen instead, for PM_OK to report:
+//     PM_OK(expectMessage(player, message(u"wait"_s)));
+// Messages are compared whole: a stray or missing field fails the check.
+#pragma once
+
+#include "testplayer.h"
+#include "testserver.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <QTest>
+
+// Fails the current test function with the check's own explanation.
+#define PM_OK(check)                                                                               \
+    do {                                                                                           \
+        const QString pmCheckFailure = (check);                                                    \
+        QVERIFY2(pmCheckFailure.isEmpty(), qPrintable(pmCheckFailure));                            \
+    } while (false)
+
+namespace pairmatch::test {
+
+// {"command": command}
+QJsonObject message(const QString &command);
+QString toText(const QJsonObject &object);
+
+// The next message equals `expected` exactly.
+QString expectMessage(
+    TestPlayer &player, const QJsonObject &expected, int timeoutMs = TestPlayer::kTimeoutMs);
+// The next message is a `command` (stored in *out when given); its fields are not checked.
+QString expectCommand(TestPlayer &player, const QString &command, QJsonObject *out = nullptr,
+    int timeoutMs = TestPlayer::kTimeoutMs);
+// The next message is exactly {"command":"error","code":code,"message":<non-empty string>}.
+QString expectError(
+    TestPlayer &player, const QString &code, int timeoutMs = TestPlayer::kTimeoutMs);
+// Nothing else has arrived: a round trip through the server (the server answers in order),
+// then no message is pending. The connection must be open.
+QString expectNothingMore(TestPlayer &player);
+// The server closed the connection with this code (and a reason containing reasonPart).
+QString expectClosed(TestPlayer &player, int code, const QString &reasonPart = {},
+    int timeoutMs = TestPlayer::kTimeoutMs);
+
+// A barrier on the server's side: waits until it holds exactly `count` connections (it has
+// noticed every close before). Closing a client socket is no such barrier: the client may
+// see itself closed before the server has read its close frame.
+QString waitConnectionCount(
+    TestServer &server, qsizetype count, int timeoutMs = TestPlayer::kTimeoutMs);
+
+// Every text message a QWebSocket receives, as received (before any JSON parsing), to check
+// the exact bytes the server wrote. Attach it before the messages are due.
+class TextTap final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit TextTap(QWebSocket &socket);
+    const QStringList &texts() const { return m_texts; }
+    // The last received text whose "command" field is `command`; empty when none.
+    QString last(const QString &command) const;
+
+private:
+    QStringList m_texts;
+};
+
+} // namespace pairmatch::test
