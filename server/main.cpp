@@ -53,6 +53,9 @@ void identify()
 int runServer(const Options &options, const DashboardLoader *dashboard)
 {
     const ServerConfig &config = options.config;
+    // Before anything can announce readiness: a signal right after "listening on" must
+    // already shut down cleanly. SIGHUP (the terminal went away) too.
+    SignalWatcher signals({SIGTERM, SIGINT, SIGHUP});
     SteadyClock clock;
     ServerCore core(config, clock);
     const std::unique_ptr<WsServer> players = makePlayerListener(core, config);
@@ -78,7 +81,6 @@ int runServer(const Options &options, const DashboardLoader *dashboard)
         dashboard->open(feed.get());
     }
 
-    SignalWatcher signals({SIGTERM, SIGINT});
     QTimer deadline;
     deadline.setSingleShot(true);
     QObject::connect(&deadline, &QTimer::timeout, &core, [] {

@@ -183,8 +183,15 @@ OptionsResult parseOptions(const QStringList &arguments, const QProcessEnvironme
         return result;
     };
 
-    if (!parser.parse(arguments))
+    if (!parser.parse(arguments)) {
+        const QStringList unknown = parser.unknownOptionNames();
+        if (!unknown.isEmpty()) {
+            const QString &name = unknown.first();
+            return fail(u"unknown option %1%2 (see --help)"_s.arg(
+                name.size() > 1 ? u"--"_s : u"-"_s, name));
+        }
         return fail(parser.errorText() + u" (see --help)"_s);
+    }
     if (!parser.positionalArguments().isEmpty())
         return fail(
             u"unexpected argument '%1' (see --help)"_s.arg(parser.positionalArguments().first()));
