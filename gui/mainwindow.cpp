@@ -129,6 +129,12 @@ void MainWindow::buildUi()
     m_pairView = makeView(m_pairs, m_pairProxy, PairModel::Age, Qt::AscendingOrder);
     m_sessionProxy = new FilterProxy(this);
     m_sessionView = makeView(m_sessions, m_sessionProxy, SessionModel::Id, Qt::DescendingOrder);
+    sizeColumns(m_queueView, {u"2147483647"_s, u"a_player_name, another"_s, u"12345"_s, u"10 min 00 s"_s});
+    sizeColumns(m_pairView, {u"XXXXXXXX…"_s, u"123456"_s, u"a_long_name vs a_long_name"_s,
+                             u"over (invalid)"_s, u"Seats"_s, u"1234567"_s, u"10 min 00 s"_s});
+    sizeColumns(m_sessionView, {u"Session"_s, u"/ws/matching/123"_s, u"a_long_name"_s,
+                                u"255.255.255.255:65535"_s, u"Connected for"_s, u"1234567"_s,
+                                u"1234567"_s});
     m_pairView->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_pairView->addAction(m_expire);
     m_pairView->addAction(m_copyPair);
@@ -175,8 +181,13 @@ void MainWindow::buildUi()
         row->addWidget(user);
         row->addWidget(code);
     }
+    sizeColumns(disconnectView, {u"00:00:00.000"_s, u"Code"_s, u"too slow: send buffer full"_s,
+                                 u"a_long_name"_s, u"XXXXXXXX…"_s, u"matching"_s,
+                                 u"255.255.255.255:65535"_s});
     m_eventProxy = new FilterProxy(this);
     QTableView *eventView = makeView(m_events, m_eventProxy, EventModel::Time, Qt::DescendingOrder);
+    sizeColumns(eventView, {u"00:00:00.000"_s, u"invalid (opponent never came)"_s,
+                            u"a_long_name"_s, u"a_long_name"_s, u"XXXXXXXX…"_s});
     auto *eventFilters = new QWidget;
     {
         auto *row = new QHBoxLayout(eventFilters);
@@ -231,6 +242,18 @@ QTableView *MainWindow::makeView(
     view->horizontalHeader()->setStretchLastSection(true);
     view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     return view;
+}
+
+// Columns start as wide as a typical value (measuring every row would not scale).
+void MainWindow::sizeColumns(QTableView *view, const QStringList &samples)
+{
+    const QFontMetrics fm = view->fontMetrics();
+    for (int c = 0; c < samples.size(); ++c) {
+        const QString header = view->model()->headerData(c, Qt::Horizontal).toString();
+        view->setColumnWidth(c, std::max(fm.horizontalAdvance(samples.at(c)),
+                                         fm.horizontalAdvance(header) + 24)
+                                    + 12);
+    }
 }
 
 QString MainWindow::statusText() const

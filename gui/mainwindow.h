@@ -64,6 +64,7 @@ private:
     void buildUi();
     QTableView *makeView(
         QAbstractItemModel *model, FilterProxy *proxy, int sortColumn, Qt::SortOrder order);
+    static void sizeColumns(QTableView *view, const QStringList &samples);
     void updateActions();
     void onSnapshot(const Snapshot &snapshot);
     void onUpdate(const AdminUpdate &update);

@@ -76,10 +76,14 @@ void RateChart::paintEvent(QPaintEvent *)
     maxMoves = niceCeiling(maxMoves);
     maxMatches = niceCeiling(maxMatches);
 
+    // The span grows with the history, a minute at a time, up to ten minutes.
+    const int minutes = std::clamp(int((m_samples.size() + 59) / 60), 1, kSeconds / 60);
+    const double span = minutes * 60.0;
+
     // grid: a line a minute, and the axes' top values
     p.setPen(QPen(pal.color(QPalette::Mid), 0, Qt::DotLine));
-    for (int minute = 0; minute <= kSeconds / 60; ++minute) {
-        const int x = plot.right() - int(double(minute * 60) / kSeconds * plot.width());
+    for (int minute = 0; minute <= minutes; ++minute) {
+        const int x = plot.right() - int(minute * 60 / span * plot.width());
         p.drawLine(x, plot.top(), x, plot.bottom());
     }
     p.drawLine(plot.topLeft(), plot.topRight());
@@ -92,7 +96,7 @@ void RateChart::paintEvent(QPaintEvent *)
         QPainterPath path;
         const auto n = qsizetype(m_samples.size());
         for (qsizetype i = 0; i < n; ++i) {
-            const double x = plot.right() - double(n - 1 - i) / kSeconds * plot.width();
+            const double x = plot.right() - double(n - 1 - i) / span * plot.width();
             const double y = plot.bottom() - value(m_samples[std::size_t(i)]) / max * plot.height();
             if (i == 0)
                 path.moveTo(x, y);
@@ -117,7 +121,7 @@ void RateChart::paintEvent(QPaintEvent *)
         Qt::AlignRight, u"matches/min"_s);
     p.setPen(pal.color(QPalette::Text));
     p.drawText(QRect(plot.left(), plot.bottom() + 2, plot.width(), fm.height() + 2), Qt::AlignLeft,
-        u"−10 min"_s);
+        u"−%1 min"_s.arg(minutes));
     p.drawText(QRect(plot.left(), plot.bottom() + 2, plot.width(), fm.height() + 2), Qt::AlignRight,
         u"now"_s);
 }
