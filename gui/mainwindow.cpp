@@ -129,12 +129,14 @@ void MainWindow::buildUi()
     m_pairView = makeView(m_pairs, m_pairProxy, PairModel::Age, Qt::AscendingOrder);
     m_sessionProxy = new FilterProxy(this);
     m_sessionView = makeView(m_sessions, m_sessionProxy, SessionModel::Id, Qt::DescendingOrder);
-    sizeColumns(m_queueView, {u"2147483647"_s, u"a_player_name, another"_s, u"12345"_s, u"10 min 00 s"_s});
-    sizeColumns(m_pairView, {u"XXXXXXXX…"_s, u"123456"_s, u"a_long_name vs a_long_name"_s,
-                             u"over (invalid)"_s, u"Seats"_s, u"1234567"_s, u"10 min 00 s"_s});
-    sizeColumns(m_sessionView, {u"Session"_s, u"/ws/matching/123"_s, u"a_long_name"_s,
-                                u"255.255.255.255:65535"_s, u"Connected for"_s, u"1234567"_s,
-                                u"1234567"_s});
+    sizeColumns(
+        m_queueView, {u"2147483647"_s, u"a_player_name, another"_s, u"12345"_s, u"10 min 00 s"_s});
+    sizeColumns(m_pairView,
+        {u"XXXXXXXX…"_s, u"123456"_s, u"a_long_name vs a_long_name"_s, u"over (invalid)"_s,
+            u"Seats"_s, u"1234567"_s, u"10 min 00 s"_s});
+    sizeColumns(m_sessionView,
+        {u"Session"_s, u"/ws/matching/123"_s, u"a_long_name"_s, u"255.255.255.255:65535"_s,
+            u"Connected for"_s, u"1234567"_s, u"1234567"_s});
     m_pairView->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_pairView->addAction(m_expire);
     m_pairView->addAction(m_copyPair);
@@ -181,13 +183,14 @@ void MainWindow::buildUi()
         row->addWidget(user);
         row->addWidget(code);
     }
-    sizeColumns(disconnectView, {u"00:00:00.000"_s, u"Code"_s, u"too slow: send buffer full"_s,
-                                 u"a_long_name"_s, u"XXXXXXXX…"_s, u"matching"_s,
-                                 u"255.255.255.255:65535"_s});
+    sizeColumns(disconnectView,
+        {u"00:00:00.000"_s, u"Code"_s, u"too slow: send buffer full"_s, u"a_long_name"_s,
+            u"XXXXXXXX…"_s, u"matching"_s, u"255.255.255.255:65535"_s});
     m_eventProxy = new FilterProxy(this);
     QTableView *eventView = makeView(m_events, m_eventProxy, EventModel::Time, Qt::DescendingOrder);
-    sizeColumns(eventView, {u"00:00:00.000"_s, u"invalid (opponent never came)"_s,
-                            u"a_long_name"_s, u"a_long_name"_s, u"XXXXXXXX…"_s});
+    sizeColumns(eventView,
+        {u"00:00:00.000"_s, u"invalid (opponent never came)"_s, u"a_long_name"_s, u"a_long_name"_s,
+            u"XXXXXXXX…"_s});
     auto *eventFilters = new QWidget;
     {
         auto *row = new QHBoxLayout(eventFilters);
@@ -234,7 +237,9 @@ QTableView *MainWindow::makeView(
     view->setSortingEnabled(true);
     view->sortByColumn(sortColumn, order);
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Not SingleSelection: there Qt moves the selection to a neighbour when the selected row
+    // goes away, and an operator's Kick would then hit another player.
+    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     view->setAlternatingRowColors(true);
     view->setWordWrap(false);
     view->verticalHeader()->hide();
@@ -250,9 +255,8 @@ void MainWindow::sizeColumns(QTableView *view, const QStringList &samples)
     const QFontMetrics fm = view->fontMetrics();
     for (int c = 0; c < samples.size(); ++c) {
         const QString header = view->model()->headerData(c, Qt::Horizontal).toString();
-        view->setColumnWidth(c, std::max(fm.horizontalAdvance(samples.at(c)),
-                                         fm.horizontalAdvance(header) + 24)
-                                    + 12);
+        view->setColumnWidth(c,
+            std::max(fm.horizontalAdvance(samples.at(c)), fm.horizontalAdvance(header) + 24) + 12);
     }
 }
 
@@ -270,31 +274,37 @@ void MainWindow::updateActions()
 
 void MainWindow::kickSelectedSession()
 {
-    const QModelIndexList rows = m_sessionView->selectionModel()->selectedRows();
-    if (rows.isEmpty())
+    QList<quint64> ids;
+    QStringList names;
+    for (const QModelIndex &row : m_sessionView->selectionModel()->selectedRows()) {
+        ids << row.data(KeyRole).toULongLong();
+        const QString user = row.siblingAtColumn(SessionModel::User).data().toString();
+        names << (user.isEmpty() ? u"session %1"_s.arg(ids.last())
+                                 : u"session %1 (%2)"_s.arg(ids.last()).arg(user));
+    }
+    if (ids.isEmpty())
         return;
-    const quint64 id = rows.first().data(KeyRole).toULongLong();
-    const QString user
-        = m_sessionProxy->index(rows.first().row(), SessionModel::User).data().toString();
-    if (!m_confirm(u"Kick session"_s,
-            u"Close session %1%2 with 4000 \"kicked by operator\"?\nIf it holds a seat "
-            "in a started pair, its opponent gets none."_s.arg(id)
-                .arg(user.isEmpty() ? QString() : u" (%1)"_s.arg(user))))
+    if (!m_confirm(u"Kick"_s,
+            u"Close %1 with 4000 \"kicked by operator\"?\nA kicked player seated in a "
+            "started pair leaves its opponent with none."_s.arg(names.join(u", "_s))))
         return;
-    m_feed->kick(id);
+    for (quint64 id : std::as_const(ids))
+        m_feed->kick(id);
 }
 
 void MainWindow::expireSelectedPair()
 {
-    const QModelIndexList rows = m_pairView->selectionModel()->selectedRows();
-    if (rows.isEmpty())
+    QStringList pairIds;
+    for (const QModelIndex &row : m_pairView->selectionModel()->selectedRows())
+        pairIds << row.data(KeyRole).toString();
+    if (pairIds.isEmpty())
         return;
-    const QString pairId = rows.first().data(KeyRole).toString();
-    if (!m_confirm(u"Expire pair"_s,
+    if (!m_confirm(u"Expire"_s,
             u"Fire the prepare timeout of pair %1 now?\nIts seated players get invalid "
-            "and are disconnected."_s.arg(pairId)))
+            "and are disconnected."_s.arg(pairIds.join(u", "_s))))
         return;
-    m_feed->expire(pairId);
+    for (const QString &pairId : std::as_const(pairIds))
+        m_feed->expire(pairId);
 }
 
 void MainWindow::toggleDrain(bool on)

@@ -33,7 +33,11 @@ public:
     }
 
     const Row &rowAt(int row) const { return m_rows.at(row); }
-    int rowOf(const Key &key) const { return m_index.value(key, -1); }
+    int rowOf(const Key &key) const
+    {
+        reindex();
+        return m_index.value(key, -1);
+    }
 
 protected:
     using QAbstractTableModel::QAbstractTableModel;
@@ -47,20 +51,18 @@ protected:
         beginResetModel();
         m_rows = std::move(rows);
         m_index.clear();
-        for (int i = 0; i < m_rows.size(); ++i)
-            m_index.insert(keyOf(m_rows.at(i)), i);
+        m_staleFrom = 0;
         endResetModel();
     }
 
     void upsert(const Row &row)
     {
-        const Key key = keyOf(row);
-        const int at = m_index.value(key, -1);
+        const int at = rowOf(keyOf(row));
         if (at < 0) {
             const int end = int(m_rows.size());
             beginInsertRows({}, end, end);
             m_rows.append(row);
-            m_index.insert(key, end);
+            m_index.insert(keyOf(row), end);
             endInsertRows();
             return;
         }
@@ -69,21 +71,17 @@ protected:
         emitChanged(at, changed);
     }
 
-    // The last row moves into the removed one's place: O(1), order is the view's business.
+    // A real removal, so selections and persistent indexes stay on their own rows (a row
+    // that vanishes under the operator's selection must not hand it to another).
     void remove(const Key &key)
     {
-        const int at = m_index.value(key, -1);
+        const int at = rowOf(key);
         if (at < 0)
             return;
-        const int last = int(m_rows.size()) - 1;
-        if (at != last) {
-            m_rows[at] = m_rows.at(last);
-            m_index.insert(keyOf(m_rows.at(at)), at);
-            emitChanged(at, ~quint64(0));
-        }
+        beginRemoveRows({}, at, at);
+        m_rows.removeAt(at);
         m_index.remove(key);
-        beginRemoveRows({}, last, last);
-        m_rows.removeLast();
+        m_staleFrom = std::min(m_staleFrom, at); // rows after it moved up: reindexed lazily
         endRemoveRows();
     }
 
@@ -110,7 +108,17 @@ protected:
     }
 
     QList<Row> m_rows;
-    QHash<Key, int> m_index;
+
+private:
+    void reindex() const
+    {
+        for (int i = m_staleFrom; i < int(m_rows.size()); ++i)
+            m_index.insert(keyOf(m_rows.at(i)), i);
+        m_staleFrom = int(m_rows.size());
+    }
+
+    mutable QHash<Key, int> m_index;
+    mutable int m_staleFrom = 0; // rows from here on may be indexed wrongly
 };
 
 template <typename Record> class LogTableModel : public QAbstractTableModel

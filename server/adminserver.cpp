@@ -9,6 +9,8 @@
 #include <QTcpSocket>
 #include <QWebSocket>
 
+#include <cmath>
+
 namespace pairmatch {
 
 using namespace Qt::StringLiterals;
@@ -44,7 +46,8 @@ bool AdminServer::authorized(QByteArrayView presented, QByteArrayView token)
     constexpr QByteArrayView scheme = "Bearer ";
     const bool hasScheme = presented.size() > scheme.size()
         && presented.first(scheme.size()).compare(scheme, Qt::CaseInsensitive) == 0;
-    const QByteArrayView given = hasScheme ? presented.sliced(scheme.size()) : QByteArrayView();
+    const QByteArrayView given
+        = hasScheme ? presented.sliced(scheme.size()).trimmed() : QByteArrayView();
     // Compare every byte of the longer of the two, whatever matched so far.
     const qsizetype n = qMax(given.size(), token.size());
     uchar diff = given.size() == token.size() ? 0 : 1;
@@ -136,12 +139,15 @@ void AdminServer::onCommand(Client &client, const QString &text)
     }
     QString message;
     if (command == "kick"_L1) {
-        const QJsonValue id = o.value("sessionId"_L1);
-        if (!id.isDouble()) {
-            send(client, error(u"bad_request"_s, u"kick needs a numeric \"sessionId\"."_s));
+        // a positive integer (JSON numbers are doubles: exact up to 2^53)
+        const double id = o.value("sessionId"_L1).toDouble(-1);
+        if (!(id >= 1 && id <= 9007199254740992.0 && id == std::floor(id))) {
+            send(client,
+                error(u"bad_request"_s,
+                    u"kick needs \"sessionId\": a session id (a positive integer)."_s));
             return;
         }
-        const bool ok = m_core.kick(quint64(id.toDouble()), &message);
+        const bool ok = m_core.kick(quint64(id), &message);
         send(client, result(command, ok, message));
     } else if (command == "expire"_L1) {
         const QString pairId = o.value("pairId"_L1).toString();

@@ -453,10 +453,8 @@ Snapshot ServerCore::snapshot() const
     });
     std::sort(snap.queue.begin(), snap.queue.end(),
         [](const QueueEntryInfo &a, const QueueEntryInfo &b) { return a.sinceMs < b.sinceMs; });
-    m_pairs.forEachPair([&](const Pair &pair) {
-        snap.pairs.append(pairInfo(pair));
-        pair.movesReported = pair.moves;
-    });
+    // (movesReported stays: other observers still need the moves since their last update)
+    m_pairs.forEachPair([&](const Pair &pair) { snap.pairs.append(pairInfo(pair)); });
     snap.disconnects = QList<ForcedDisconnect>(m_disconnects.begin(), m_disconnects.end());
     snap.events = QList<LogEvent>(m_events.begin(), m_events.end());
     snap.history = QList<StatsSample>(m_history.begin(), m_history.end());

@@ -242,7 +242,11 @@ void WsServer::onRequestData(QTcpSocket *socket)
     request.target = line.sliced(sp1 + 1, sp2 - sp1 - 1);
     request.headers = headView.sliced(eol + 2, end - eol - 2);
     request.pendingConnections = m_pending.size();
-    const Route route = m_gate(request);
+    Route route = m_gate(request);
+    // A plain HTTP request (no WebSocket upgrade) gets an answer too, not a silent close.
+    if (route.httpStatus == 200
+        && !request.header("Upgrade").toByteArray().toLower().contains("websocket"))
+        route.httpStatus = 400;
     if (route.httpStatus != 200) {
         refuse(socket, route.httpStatus);
         return;
