@@ -4,10 +4,12 @@
 #pragma once
 
 #include "clock.h"
+#include "messages.h"
 
 #include <QByteArray>
 #include <QLatin1StringView>
 
+#include <array>
 #include <vector>
 
 namespace pairmatch {
@@ -42,13 +44,6 @@ struct Effect {
     }
 };
 
-// How a pair ended, for logs and the dashboard.
-enum class PairOutcome : quint8 {
-    Ended, // a player sent `end`
-    None, // a player left a started pair; the other got `none`
-    Invalid, // the prepare timeout fired before both seats were taken
-};
-
 // Something that happened to a pair, in the order it happened.
 struct PairEvent {
     enum class Kind : quint8 {
@@ -66,6 +61,7 @@ struct PairEvent {
     ConnId conn = 0;
     ConnId other = 0;
     QByteArray pairId;
+    std::array<QByteArray, 2> userIds; // the pair's two users, as matched
 };
 
 // Something that happened to a matching queue.
@@ -82,18 +78,28 @@ struct QueueEvent {
     QByteArray userId;
 };
 
+// An error answer, for the event log.
+struct ErrorSent {
+    ConnId conn = 0;
+    ErrorCode code = ErrorCode::BadJson;
+};
+
 struct Output {
     std::vector<Effect> effects;
     std::vector<PairEvent> events;
     std::vector<QueueEvent> queueEvents;
+    std::vector<ErrorSent> errors;
 
     void clear()
     {
         effects.clear();
         events.clear();
         queueEvents.clear();
+        errors.clear();
     }
     void send(ConnId to, const QByteArray &frame) { effects.push_back(Effect::send(to, frame)); }
+    // {"command":"error",...} to a connection; recorded in `errors` too.
+    void sendError(ConnId to, ErrorCode code);
     void close(ConnId conn, quint16 code, QLatin1StringView reason)
     {
         effects.push_back(Effect::close(conn, code, reason));

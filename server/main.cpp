@@ -1,18 +1,23 @@
 // pairmatch: the server, headless (--no-gui) or with the operator dashboard in the same
 // process and thread; or, with --attach, the dashboard alone on a remote server's admin API.
-// The dashboard lives in a plugin module (Qt Widgets) loaded only when wanted, so a headless
-// server maps no GUI library at all.
+// The dashboard lives in a module (Qt Widgets) loaded only when wanted, so a headless server
+// maps no GUI library at all.
+#include "adminfeed.h"
+#include "adminserver.h"
+#include "dashboardloader.h"
+#include "localfeed.h"
 #include "logging.h"
 #include "options.h"
+#include "playerlistener.h"
 #include "servercore.h"
 #include "signalwatcher.h"
-#include "wsserver.h"
 
 #include <QCoreApplication>
 #include <QTimer>
 
 #include <csignal>
 #include <cstdio>
+#include <memory>
 
 using namespace pairmatch;
 using namespace Qt::StringLiterals;
@@ -37,38 +42,55 @@ void printLine(FILE *to, const QString &text)
     std::fflush(to);
 }
 
-int runHeadless(int argc, char **argv, const Options &options)
+void identify()
 {
-    // Qt's own event dispatcher: the glib one costs ~1.45x per wake-up (bench/README).
-    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
-        qputenv("QT_NO_GLIB", "1");
-    QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"pairmatch"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(PAIRMATCH_VERSION));
     installDefaultMessagePattern();
+}
 
+// The server, on the current thread's event loop; with a dashboard when one is given.
+int runServer(const Options &options, const DashboardLoader *dashboard)
+{
+    const ServerConfig &config = options.config;
     // Before anything can announce readiness: a signal right after "listening on" must
     // already shut down cleanly. SIGHUP (the terminal went away) too.
     SignalWatcher signals({SIGTERM, SIGINT, SIGHUP});
     SteadyClock clock;
-    ServerCore core(options.config, clock);
-    WsServer players(core, options.config);
-    if (!players.listen()) {
-        printLine(stderr, u"pairmatch: "_s + players.errorString());
+    ServerCore core(config, clock);
+    const std::unique_ptr<WsServer> players = makePlayerListener(core, config);
+    if (!players->listen()) {
+        printLine(stderr, u"pairmatch: "_s + players->errorString());
         return 1;
     }
-    printLine(stdout, u"listening on "_s + players.url());
+    std::unique_ptr<AdminServer> admin;
+    if (config.adminPort >= 0) {
+        admin = std::make_unique<AdminServer>(core, config);
+        if (!admin->listen()) {
+            printLine(stderr, u"pairmatch: admin API: "_s + admin->errorString());
+            return 1;
+        }
+    }
+    printLine(stdout, u"listening on "_s + players->url());
+    if (admin)
+        printLine(stdout, u"admin on "_s + admin->url());
+
+    std::unique_ptr<LocalFeed> feed;
+    if (dashboard) {
+        feed = std::make_unique<LocalFeed>(core);
+        dashboard->open(feed.get());
+    }
 
     QTimer deadline;
     deadline.setSingleShot(true);
-    QObject::connect(&deadline, &QTimer::timeout, &app, [] {
+    QObject::connect(&deadline, &QTimer::timeout, &core, [] {
         qCWarning(lcNet) << "connections still open at the shutdown deadline; exiting";
         QCoreApplication::exit(0);
     });
     QObject::connect(
-        &core, &ServerCore::allConnectionsClosed, &app, [] { QCoreApplication::exit(0); });
+        &core, &ServerCore::allConnectionsClosed, &core, [] { QCoreApplication::exit(0); });
     QObject::connect(
-        &signals, &SignalWatcher::received, &app, [&](int signal) {
+        &signals, &SignalWatcher::received, &core, [&](int signal) {
             if (core.isShuttingDown()) {
                 QCoreApplication::exit(0); // a second signal: leave now
                 return;
@@ -76,11 +98,13 @@ int runHeadless(int argc, char **argv, const Options &options)
             qCInfo(lcNet).noquote()
                 << u"signal %1: shutting down, closing %2 connections"_s.arg(signal).arg(
                        core.connectionCount());
-            players.close(); // the port is free from here on
-            deadline.start(int(options.config.closeGraceMs) + 1500);
+            players->close(); // the port is free from here on
+            if (admin)
+                admin->close();
+            deadline.start(int(config.closeGraceMs) + 1500);
             core.shutdown();
         });
-    return app.exec();
+    return QCoreApplication::exec();
 }
 
 } // namespace
@@ -99,9 +123,37 @@ int main(int argc, char **argv)
     case OptionsResult::Action::Run:
         break;
     }
-    if (parsed.options.noGui)
-        return runHeadless(argc, argv, parsed.options);
-    printLine(
-        stderr, u"pairmatch: the dashboard is not part of this build yet; run with --no-gui"_s);
-    return 1;
+    const Options &options = parsed.options;
+
+    if (options.noGui) {
+        // Qt's own event dispatcher: the glib one costs ~1.45x per wake-up (bench/README).
+        if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+            qputenv("QT_NO_GLIB", "1");
+        QCoreApplication app(argc, argv);
+        identify();
+        return runServer(options, nullptr);
+    }
+
+    DashboardLoader dashboard;
+    if (!dashboard.load()) {
+        printLine(stderr,
+            u"pairmatch: "_s + dashboard.errorString()
+                + u". Run the server alone with --no-gui."_s);
+        return 1;
+    }
+    const std::unique_ptr<QCoreApplication> app(dashboard.createApplication(argc, argv));
+    identify();
+    if (options.attachUrl.isEmpty())
+        return runServer(options, &dashboard);
+
+    if (options.config.adminToken.isEmpty()) {
+        printLine(stderr,
+            u"pairmatch: --attach needs the server's admin token: set "
+            "PAIRMATCH_ADMIN_TOKEN (or --admin-token)"_s);
+        return 2;
+    }
+    const std::unique_ptr<AdminFeed> feed(
+        dashboard.attach(options.attachUrl, options.config.adminToken));
+    dashboard.open(feed.get());
+    return QCoreApplication::exec();
 }

@@ -9,15 +9,15 @@ std::optional<Match> Matchmaker::entry(
 {
     Q_ASSERT(message.command == Command::Entry);
     if (m_byConn.count(conn)) {
-        out.send(conn, MessageCodec::errorFrame(ErrorCode::AlreadyQueued));
+        out.sendError(conn, ErrorCode::AlreadyQueued);
         return std::nullopt;
     }
     if (m_byUser.contains(message.userId)) {
-        out.send(conn, MessageCodec::errorFrame(ErrorCode::DuplicateUser));
+        out.sendError(conn, ErrorCode::DuplicateUser);
         return std::nullopt;
     }
     if (m_draining) {
-        out.send(conn, MessageCodec::errorFrame(ErrorCode::Draining));
+        out.sendError(conn, ErrorCode::Draining);
         return std::nullopt;
     }
 
@@ -44,7 +44,7 @@ void Matchmaker::cancel(ConnId conn, Output &out)
 {
     const auto it = m_byConn.find(conn);
     if (it == m_byConn.end()) {
-        out.send(conn, MessageCodec::errorFrame(ErrorCode::NotQueued));
+        out.sendError(conn, ErrorCode::NotQueued);
         return;
     }
     out.queueEvents.push_back(

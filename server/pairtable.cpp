@@ -63,7 +63,7 @@ const Pair &PairTable::issue(const Match &match, Millis now, Output &out)
             MessageCodec::prepareFrame(
                 pair->type, pair->seed, pair->id, pair->tokens[i], pair->users[0], pair->users[1]));
     }
-    out.events.push_back({PairEvent::Kind::Issued, {}, -1, conns[0], conns[1], pair->id});
+    note(out, PairEvent::Kind::Issued, *pair, -1, conns[0], conns[1], PairOutcome::Ended);
 
     Pair &ref = *pair;
     m_pairs.emplace(ref.id, std::move(pair));
@@ -75,13 +75,13 @@ void PairTable::prepared(
 {
     Q_UNUSED(now);
     if (m_seats.count(conn)) {
-        out.send(conn, MessageCodec::errorFrame(ErrorCode::AlreadySeated));
+        out.sendError(conn, ErrorCode::AlreadySeated);
         return;
     }
     Pair *pair = lookup(pairId);
     // An over pair still answers a takeover after `end` (with `ended`), not after none/invalid.
     if (!pair || (pair->over && !pair->ended)) {
-        out.send(conn, MessageCodec::errorFrame(ErrorCode::UnknownPair));
+        out.sendError(conn, ErrorCode::UnknownPair);
         return;
     }
     const int seat = pair->userIds[0] == message.userId ? 0
@@ -89,7 +89,7 @@ void PairTable::prepared(
                                                         : -1;
     if (seat < 0 || !message.hasToken
         || !sameSecret(message.token, pair->tokens[std::size_t(seat)])) {
-        out.send(conn, MessageCodec::errorFrame(ErrorCode::NotInPair));
+        out.sendError(conn, ErrorCode::NotInPair);
         return;
     }
 
@@ -98,14 +98,14 @@ void PairTable::prepared(
         // Takeover: the old connection goes quietly, the opponent hears nothing.
         m_seats.erase(old);
         out.close(old, CloseCode::Replaced, "replaced"_L1);
-        out.events.push_back({PairEvent::Kind::Replaced, {}, qint8(seat), conn, old, pair->id});
+        note(out, PairEvent::Kind::Replaced, *pair, qint8(seat), conn, old, PairOutcome::Ended);
     } else if (!pair->started) {
         pair->order[pair->order[0] < 0 ? 0 : 1] = qint8(seat);
     }
     pair->seats[s] = conn;
     pair->seatUsers[s] = MessageCodec::compactUser(message);
     m_seats.emplace(conn, SeatRef {pair, seat});
-    out.events.push_back({PairEvent::Kind::Seated, {}, qint8(seat), conn, 0, pair->id});
+    note(out, PairEvent::Kind::Seated, *pair, qint8(seat), conn, 0, PairOutcome::Ended);
 
     if (pair->ended) {
         out.send(conn, MessageCodec::endedFrame());
@@ -118,8 +118,8 @@ void PairTable::prepared(
             pair->seatUsers[std::size_t(pair->order[1])]);
         out.send(pair->seats[0], pair->startFrame);
         out.send(pair->seats[1], pair->startFrame);
-        out.events.push_back(
-            {PairEvent::Kind::Started, {}, -1, pair->seats[0], pair->seats[1], pair->id});
+        note(out, PairEvent::Kind::Started, *pair, -1, pair->seats[0], pair->seats[1],
+            PairOutcome::Ended);
     } else {
         out.send(conn, MessageCodec::waitFrame());
     }
@@ -129,20 +129,20 @@ void PairTable::game(ConnId conn, const ClientMessage &message, Output &out)
 {
     const auto it = m_seats.find(conn);
     if (it == m_seats.end()) {
-        out.send(conn, MessageCodec::errorFrame(ErrorCode::NotPrepared));
+        out.sendError(conn, ErrorCode::NotPrepared);
         return;
     }
     Pair &pair = *it->second.pair;
     if (pair.ended || (pair.over && pair.started)) {
-        out.send(conn, MessageCodec::errorFrame(ErrorCode::Ended));
+        out.sendError(conn, ErrorCode::Ended);
         return;
     }
     if (!pair.started) {
-        out.send(conn, MessageCodec::errorFrame(ErrorCode::NotStarted));
+        out.sendError(conn, ErrorCode::NotStarted);
         return;
     }
     if (message.dataTooLarge) {
-        out.send(conn, MessageCodec::errorFrame(ErrorCode::TooLarge));
+        out.sendError(conn, ErrorCode::TooLarge);
         return;
     }
     // Serialized once, the same bytes to both seats, sender included, in arrival order.
@@ -151,13 +151,14 @@ void PairTable::game(ConnId conn, const ClientMessage &message, Output &out)
     out.send(pair.seats[0], frame);
     out.send(pair.seats[1], frame);
     ++pair.moves;
+    ++m_totalMoves;
 }
 
 void PairTable::end(ConnId conn, Millis now, Output &out)
 {
     const auto it = m_seats.find(conn);
     if (it == m_seats.end()) {
-        out.send(conn, MessageCodec::errorFrame(ErrorCode::NotPrepared));
+        out.sendError(conn, ErrorCode::NotPrepared);
         return;
     }
     Pair &pair = *it->second.pair;
@@ -178,7 +179,7 @@ void PairTable::leave(ConnId conn, Millis now, Output &out)
     const int seat = it->second.seat;
     m_seats.erase(it);
     pair.seats[std::size_t(seat)] = 0;
-    out.events.push_back({PairEvent::Kind::Unseated, {}, qint8(seat), conn, 0, pair.id});
+    note(out, PairEvent::Kind::Unseated, pair, qint8(seat), conn, 0, PairOutcome::Ended);
 
     if (!pair.started && !pair.over) {
         // Before start the seat is simply free again; the prepare timeout keeps running.
@@ -260,7 +261,7 @@ void PairTable::markOver(Pair &pair, PairOutcome outcome, Millis now, Output &ou
     pair.prepareDeadline = kNoDeadline;
     pair.removeDeadline = now + m_config.linger;
     m_removals.push(pair.removeDeadline, pair.id);
-    out.events.push_back({PairEvent::Kind::Over, outcome, -1, 0, 0, pair.id});
+    note(out, PairEvent::Kind::Over, pair, -1, 0, 0, outcome);
 }
 
 void PairTable::removeIfDone(Pair &pair, Output &out)
@@ -277,8 +278,14 @@ void PairTable::remove(Pair &pair, Output &out)
             m_seats.erase(conn); // the connections stay open, unseated
     }
     const QByteArray id = pair.id;
-    out.events.push_back({PairEvent::Kind::Removed, {}, -1, 0, 0, id});
+    note(out, PairEvent::Kind::Removed, pair, -1, 0, 0, PairOutcome::Ended);
     m_pairs.erase(id); // destroys pair
+}
+
+void PairTable::note(Output &out, PairEvent::Kind kind, const Pair &pair, qint8 seat, ConnId conn,
+    ConnId other, PairOutcome outcome)
+{
+    out.events.push_back({kind, outcome, seat, conn, other, pair.id, pair.userIds});
 }
 
 Pair *PairTable::lookup(const QByteArray &pairId) const

@@ -20,14 +20,6 @@ struct PairConfig {
     Millis linger = 60'000; // an over pair with a seat still held stays this long
 };
 
-enum class PairState : quint8 {
-    Issued, // matched, nobody seated
-    Waiting, // one seat taken
-    Started, // both seated, moves flow
-    Ended, // `end` received
-    Over, // none or invalid
-};
-
 struct Pair {
     QByteArray id;
     qint32 type = 0;
@@ -44,6 +36,8 @@ struct Pair {
     std::optional<PairOutcome> outcome;
     QByteArray startFrame;
     quint64 moves = 0;
+    // As last told to operators (ServerCore's once-a-second update); not part of the state.
+    mutable quint64 movesReported = 0;
     Millis issuedAt = 0;
     Millis prepareDeadline = kNoDeadline; // while it may still time out
     Millis removeDeadline = kNoDeadline; // once over
@@ -85,6 +79,8 @@ public:
     const Pair *find(const QByteArray &pairId) const;
     const Pair *pairOf(ConnId conn) const;
     qsizetype size() const { return qsizetype(m_pairs.size()); }
+    // Moves relayed since the table was made.
+    quint64 totalMoves() const { return m_totalMoves; }
 
     template <typename F> void forEachPair(F &&f) const
     {
@@ -106,12 +102,15 @@ private:
     void removeIfDone(Pair &pair, Output &out);
     void remove(Pair &pair, Output &out);
     Pair *lookup(const QByteArray &pairId) const;
+    static void note(Output &out, PairEvent::Kind kind, const Pair &pair, qint8 seat, ConnId conn,
+        ConnId other, PairOutcome outcome);
 
     PairConfig m_config;
     std::unordered_map<QByteArray, std::unique_ptr<Pair>, ByteArrayHash> m_pairs;
     std::unordered_map<ConnId, SeatRef> m_seats;
     DeadlineQueue<QByteArray> m_prepareTimeouts;
     DeadlineQueue<QByteArray> m_removals;
+    quint64 m_totalMoves = 0;
 };
 
 // 128 random bits from the system's secure source, base64url without padding (22 chars).

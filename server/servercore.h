@@ -2,8 +2,13 @@
 // the liveness schedule and every player session, feeds decoded messages to the machines and
 // carries out the Effects they return. Everything runs on the thread's event loop; nothing
 // here is shared with another thread.
+//
+// For operators it keeps the recent forced disconnects and events, samples counters once a
+// second, and, while anyone observes it, emits every change as an AdminUpdate (value structs
+// from adminmessages.h, never display text).
 #pragma once
 
+#include "adminmessages.h"
 #include "deadlinequeue.h"
 #include "deadlinetimer.h"
 #include "effects.h"
@@ -16,7 +21,9 @@
 #include "serverconfig.h"
 
 #include <QObject>
+#include <QTimer>
 
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -47,6 +54,18 @@ public:
     // closeGraceMs, and allConnectionsClosed() is emitted when it does.
     void shutdown();
 
+    // Operator actions. Each returns whether it did something and says what in `message`.
+    bool kick(quint64 sessionId, QString *message = nullptr);
+    bool expire(const QByteArray &pairId, QString *message = nullptr);
+    void setDraining(bool draining);
+    bool isDraining() const { return m_matchmaker.isDraining(); }
+
+    // Operators' view: the whole state now; updated() carries every change after it, while
+    // at least one observer is registered.
+    Snapshot snapshot() const;
+    void addObserver();
+    void removeObserver();
+
     const ServerConfig &config() const { return m_config; }
     const Clock &clock() const { return m_clock; }
     const Matchmaker &matchmaker() const { return m_matchmaker; }
@@ -56,8 +75,14 @@ public:
     // The number shown for a connection (its serial, without the slot bits).
     static quint64 displayId(ConnId id) { return id >> kSlotBits; }
 
+    // How many forced disconnects and events the core keeps for a new observer.
+    static constexpr qsizetype kKeptDisconnects = 5000;
+    static constexpr qsizetype kKeptEvents = 5000;
+    static constexpr qsizetype kKeptSamples = 600; // ten minutes, one a second
+
 Q_SIGNALS:
     void allConnectionsClosed();
+    void updated(const pairmatch::AdminUpdate &update);
 
 private:
     static constexpr int kSlotBits = 24; // at most 16M sessions at once
@@ -72,13 +97,25 @@ private:
     void onAboutToClose(Session &session);
     void onDisconnected(Session &session);
     void onTimer();
+    void onStatsTick();
 
     void settle();
     void closeSession(Session &session, quint16 code, QLatin1StringView reason);
     void forget(Session &session, Millis now);
     void finish(ConnId id);
-    void logEvents();
     Session *find(ConnId id) const;
+    Session *findByDisplayId(quint64 id) const;
+
+    // operators' view
+    qint64 wallTime(Millis t) const { return m_wallAtStart + (t - m_monoAtStart); }
+    void report(Output &out);
+    void reportPair(const QByteArray &pairId);
+    void record(const LogEvent &event);
+    void recordDisconnect(const Session &session, int code, const QString &reason);
+    void emitUpdate(AdminUpdate &update);
+    SessionInfo sessionInfo(const Session &s) const;
+    PairInfo pairInfo(const Pair &pair) const;
+    LogEvent logEvent(LogEvent::Kind kind) const;
 
     ServerConfig m_config;
     const Clock &m_clock;
@@ -102,6 +139,21 @@ private:
     std::vector<ConnId> m_finished; // disconnected, to delete once settled
     int m_depth = 0;
     bool m_shuttingDown = false;
+
+    // operators' view
+    Millis m_monoAtStart = 0;
+    qint64 m_wallAtStart = 0;
+    int m_observers = 0;
+    quint64 m_seq = 0;
+    std::deque<ForcedDisconnect> m_disconnects;
+    std::deque<LogEvent> m_events;
+    std::deque<StatsSample> m_history;
+    QTimer m_statsTimer;
+    quint64 m_matchesTotal = 0;
+    std::array<quint32, 60> m_matchesPerSecond {}; // ring, by second
+    std::size_t m_matchSlot = 0;
+    quint64 m_movesAtLastTick = 0;
+    Millis m_lastTick = 0;
 };
 
 } // namespace pairmatch

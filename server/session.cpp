@@ -42,6 +42,11 @@ void Session::close(quint16 code, QLatin1StringView reason)
     m_webSocket->close(QWebSocketProtocol::CloseCode(code), QString(reason));
 }
 
+QString Session::closeReason() const
+{
+    return m_webSocket->closeReason();
+}
+
 void Session::ping()
 {
     if (!isClosing())

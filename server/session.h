@@ -43,6 +43,7 @@ public:
 
     bool isClosing() const { return m_closeCode != 0; }
     quint16 closeCode() const { return m_closeCode; }
+    QString closeReason() const;
     bool closedByServer() const { return m_closedByServer; }
     // A close that Qt started on its own (frame too large, bad UTF-8, protocol error).
     void noteCloseStarted();
@@ -59,6 +60,11 @@ public:
     qint64 lastRttMs = -1;
     RateLimiter::Bucket bucket;
     bool gone = false; // the machines have forgotten it
+    // As last told to operators (the once-a-second update).
+    quint64 reportedIn = 0;
+    quint64 reportedOut = 0;
+    qint64 reportedRtt = -1;
+    bool userChanged = false;
 
 private:
     ConnId m_id;

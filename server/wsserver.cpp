@@ -1,7 +1,6 @@
 #include "wsserver.h"
 
 #include "logging.h"
-#include "servercore.h"
 
 #include <QFile>
 #include <QSslCertificate>
@@ -20,17 +19,28 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr qint64 kMaxRequestLine = 8192;
+// Qt's handshake takes at most 100 header lines of 8 KiB; a head beyond this is refused.
+constexpr qint64 kMaxRequestHead = 16 * 1024;
 
-QByteArray httpResponse(int status)
+} // namespace
+
+QByteArray httpRefusal(int status)
 {
     QByteArray reason;
+    QByteArray extra;
     switch (status) {
     case 400:
         reason = "Bad Request";
         break;
+    case 401:
+        reason = "Unauthorized";
+        extra = "WWW-Authenticate: Bearer realm=\"pairmatch\"\r\n";
+        break;
     case 404:
         reason = "Not Found";
+        break;
+    case 431:
+        reason = "Request Header Fields Too Large";
         break;
     case 503:
         reason = "Service Unavailable";
@@ -40,12 +50,24 @@ QByteArray httpResponse(int status)
         break;
     }
     const QByteArray body = QByteArray::number(status) + ' ' + reason + '\n';
-    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
-        + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
+    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\n" + extra
+        + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: "
         + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
 }
 
-} // namespace
+QByteArrayView HttpRequest::header(QByteArrayView name) const
+{
+    QByteArrayView rest = headers;
+    while (!rest.isEmpty()) {
+        const qsizetype eol = rest.indexOf("\r\n");
+        const QByteArrayView line = eol < 0 ? rest : rest.first(eol);
+        rest = eol < 0 ? QByteArrayView() : rest.sliced(eol + 2);
+        const qsizetype colon = line.indexOf(':');
+        if (colon == name.size() && line.first(colon).compare(name, Qt::CaseInsensitive) == 0)
+            return line.sliced(colon + 1).trimmed();
+    }
+    return {};
+}
 
 // Accepts sockets itself: TCP_NODELAY on every one, TLS when a certificate is configured.
 class WsServer::Listener final : public QTcpServer
@@ -73,13 +95,14 @@ protected:
     }
 };
 
-WsServer::WsServer(ServerCore &core, const ServerConfig &config, QObject *parent)
+WsServer::WsServer(const Clock &clock, ListenConfig config, Gate gate, QObject *parent)
     : QObject(parent)
-    , m_core(core)
-    , m_config(config)
+    , m_clock(clock)
+    , m_config(std::move(config))
+    , m_gate(std::move(gate))
     , m_listener(std::make_unique<Listener>())
     , m_handshaker(u"pairmatch"_s, QWebSocketServer::NonSecureMode)
-    , m_timer(core.clock(), [this] { onTimer(); })
+    , m_timer(clock, [this] { onTimer(); })
 {
     m_listener->setMaxPendingConnections(1 << 20);
     m_handshaker.setMaxPendingConnections(1 << 20);
@@ -172,7 +195,7 @@ void WsServer::close()
 
 void WsServer::onNewConnection()
 {
-    const Millis now = m_core.clock().now();
+    const Millis now = m_clock.now();
     while (QTcpSocket *socket = m_listener->nextPendingConnection()) {
         const PeerKey peer {socket->peerAddress(), socket->peerPort()};
         m_pending.insert(socket, Pending {peer, {}, false});
@@ -194,28 +217,38 @@ void WsServer::onRequestData(QTcpSocket *socket)
     const auto it = m_pending.find(socket);
     if (it == m_pending.end() || it->handedOver)
         return;
-    const QByteArray head = socket->peek(qMin(socket->bytesAvailable(), kMaxRequestLine));
-    const qsizetype eol = head.indexOf("\r\n");
-    if (eol < 0) {
-        if (head.size() >= kMaxRequestLine)
-            refuse(socket, 400);
+    // The whole head is needed for the handshake anyway; wait for it, then decide.
+    const QByteArray head = socket->peek(qMin(socket->bytesAvailable(), kMaxRequestHead));
+    const qsizetype end = head.indexOf("\r\n\r\n");
+    if (end < 0) {
+        if (head.size() >= kMaxRequestHead)
+            refuse(socket, 431);
         return;
     }
     // Request-Line = Method SP Request-URI SP HTTP-Version
-    const QList<QByteArray> parts = head.first(eol).split(' ');
-    if (parts.size() != 3 || parts[0] != "GET" || !parts[2].startsWith("HTTP/1.")
-        || parts[2] == "HTTP/1.0") {
+    const QByteArrayView headView(head);
+    const qsizetype eol = headView.indexOf("\r\n");
+    const QByteArrayView line = headView.first(eol);
+    const qsizetype sp1 = line.indexOf(' ');
+    const qsizetype sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+    const QByteArrayView version = sp2 < 0 ? QByteArrayView() : line.sliced(sp2 + 1);
+    if (sp2 < 0 || line.first(sp1) != "GET" || !version.startsWith("HTTP/1.")
+        || version == "HTTP/1.0" || version.contains(' ')) {
         refuse(socket, 400);
         return;
     }
-    const Route route = parseRoute(parts[1]);
+    HttpRequest request;
+    request.method = line.first(sp1);
+    request.target = line.sliced(sp1 + 1, sp2 - sp1 - 1);
+    request.headers = headView.sliced(eol + 2, end - eol - 2);
+    request.pendingConnections = m_pending.size();
+    Route route = m_gate(request);
+    // A plain HTTP request (no WebSocket upgrade) gets an answer too, not a silent close.
+    if (route.httpStatus == 200
+        && !request.header("Upgrade").toByteArray().toLower().contains("websocket"))
+        route.httpStatus = 400;
     if (route.httpStatus != 200) {
         refuse(socket, route.httpStatus);
-        return;
-    }
-    if (m_core.isShuttingDown()
-        || m_core.connectionCount() + m_pending.size() > m_config.maxConnections) {
-        refuse(socket, 503);
         return;
     }
     it->route = route;
@@ -240,13 +273,13 @@ void WsServer::onUpgraded()
         forget(socket);
         disconnect(socket, nullptr, this, nullptr);
         socket->setParent(webSocket); // goes with its QWebSocket
-        m_core.adopt(webSocket, socket, route);
+        Q_EMIT opened(webSocket, socket, route);
     }
 }
 
 void WsServer::onTimer()
 {
-    const Millis now = m_core.clock().now();
+    const Millis now = m_clock.now();
     m_handshakeTimeouts.popDue(now, [this](const QPointer<QTcpSocket> &socket) {
         if (!socket || qobject_cast<QWebSocket *>(socket->parent()))
             return; // gone, or open as a WebSocket
@@ -267,7 +300,7 @@ void WsServer::refuse(QTcpSocket *socket, int status)
     forget(socket);
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
     socket->readAll(); // what it sent is read, so closing does not reset the connection
-    socket->write(httpResponse(status));
+    socket->write(httpRefusal(status));
     socket->disconnectFromHost();
 }
 

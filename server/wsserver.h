@@ -1,22 +1,24 @@
-// The player listener. It accepts TCP connections itself (to turn Nagle's algorithm off and,
-// with a certificate, to speak TLS), reads the HTTP request line, and refuses unknown paths
-// (404), bad game types (400) and connections beyond the limit (503) before any WebSocket
-// opens. Good requests go to QWebSocketServer::handleConnection() for the handshake, and
-// each opened WebSocket goes to the ServerCore with its route.
+// A WebSocket listener that decides before any WebSocket opens. It accepts TCP connections
+// itself (to turn Nagle's algorithm off and, with a certificate, to speak TLS), reads the
+// HTTP request head, and asks its gate: refuse with an HTTP status (404 unknown path, 400
+// bad request, 401 no token, 503 full), or accept. Accepted requests go to
+// QWebSocketServer::handleConnection() for the handshake; each WebSocket that opens is
+// handed on with opened(). The players' port and the admin port are two of these.
 #pragma once
 
 #include "clock.h"
 #include "deadlinequeue.h"
 #include "deadlinetimer.h"
 #include "route.h"
-#include "serverconfig.h"
 
+#include <QByteArrayView>
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
 #include <QWebSocketServer>
 
+#include <functional>
 #include <memory>
 
 QT_BEGIN_NAMESPACE
@@ -27,18 +29,38 @@ QT_END_NAMESPACE
 
 namespace pairmatch {
 
-class ServerCore;
+struct ListenConfig {
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 0;
+    QString tlsCertFile; // PEM; with tlsKeyFile: TLS (wss://)
+    QString tlsKeyFile;
+    qint64 handshakeTimeoutMs = 10'000; // from accept until the WebSocket is open
+};
+
+// The head of an HTTP request: request line and header lines.
+struct HttpRequest {
+    QByteArrayView method;
+    QByteArrayView target;
+    QByteArrayView headers; // the header lines, CRLF-separated
+    qsizetype pendingConnections = 0; // accepted by this listener, WebSocket not open yet
+    // A header's value, trimmed (the first of that name, case-insensitive); empty if absent.
+    QByteArrayView header(QByteArrayView name) const;
+};
 
 class WsServer final : public QObject
 {
     Q_OBJECT
 
 public:
-    WsServer(ServerCore &core, const ServerConfig &config, QObject *parent = nullptr);
+    // The gate's answer: Route::httpStatus 200 opens the WebSocket (route travels with it),
+    // anything else refuses with that status.
+    using Gate = std::function<Route(const HttpRequest &request)>;
+
+    WsServer(const Clock &clock, ListenConfig config, Gate gate, QObject *parent = nullptr);
     ~WsServer() override;
     Q_DISABLE_COPY_MOVE(WsServer)
 
-    // Loads the certificate (when configured) and listens on config.host:config.port.
+    // Loads the certificate (when configured) and listens.
     bool listen();
     QString errorString() const { return m_error; }
     QHostAddress address() const;
@@ -50,7 +72,12 @@ public:
     // Stops accepting at once (the port is free again) and drops unfinished handshakes.
     void close();
 
+    // Accepted connections whose WebSocket is not open yet.
     qsizetype pendingCount() const { return m_pending.size(); }
+
+Q_SIGNALS:
+    // A WebSocket opened; the receiver owns it (the TCP socket goes with it).
+    void opened(QWebSocket *webSocket, QTcpSocket *tcpSocket, const pairmatch::Route &route);
 
 private:
     class Listener;
@@ -80,16 +107,20 @@ private:
     void refuse(QTcpSocket *socket, int status);
     void forget(QTcpSocket *socket);
 
-    ServerCore &m_core;
-    ServerConfig m_config;
+    const Clock &m_clock;
+    ListenConfig m_config;
+    Gate m_gate;
     std::unique_ptr<Listener> m_listener;
     std::unique_ptr<QSslConfiguration> m_tls;
     QWebSocketServer m_handshaker;
-    QHash<QTcpSocket *, Pending> m_pending; // accepted, WebSocket not open yet
+    QHash<QTcpSocket *, Pending> m_pending;
     QHash<PeerKey, QTcpSocket *> m_byPeer;
     DeadlineQueue<QPointer<QTcpSocket>> m_handshakeTimeouts;
     DeadlineTimer m_timer;
     QString m_error;
 };
+
+// The response head (and short body) that refuses a request with this status.
+QByteArray httpRefusal(int status);
 
 } // namespace pairmatch

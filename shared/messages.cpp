@@ -63,4 +63,34 @@ QLatin1StringView commandName(Command command)
     return {};
 }
 
+QLatin1StringView pairStateName(PairState state)
+{
+    switch (state) {
+    case PairState::Issued:
+        return "issued"_L1;
+    case PairState::Waiting:
+        return "waiting"_L1;
+    case PairState::Started:
+        return "started"_L1;
+    case PairState::Ended:
+        return "ended"_L1;
+    case PairState::Over:
+        return "over"_L1;
+    }
+    return {};
+}
+
+QLatin1StringView pairOutcomeName(PairOutcome outcome)
+{
+    switch (outcome) {
+    case PairOutcome::Ended:
+        return "ended"_L1;
+    case PairOutcome::None:
+        return "none"_L1;
+    case PairOutcome::Invalid:
+        return "invalid"_L1;
+    }
+    return {};
+}
+
 } // namespace pairmatch

@@ -42,6 +42,24 @@ QLatin1StringView errorCodeMessage(ErrorCode code);
 enum class Command : quint8 { Entry, Cancel, Prepared, Game, End };
 QLatin1StringView commandName(Command command);
 
+// Where a pair is in its life (for logs, the dashboard and the admin API).
+enum class PairState : quint8 {
+    Issued, // matched, nobody seated
+    Waiting, // one seat taken
+    Started, // both seated, moves flow
+    Ended, // `end` received
+    Over, // none or invalid
+};
+QLatin1StringView pairStateName(PairState state); // "issued", "waiting", ...
+
+// How a pair ended.
+enum class PairOutcome : quint8 {
+    Ended, // a player sent `end`
+    None, // a player left a started pair; the other got `none`
+    Invalid, // the prepare timeout fired before both seats were taken
+};
+QLatin1StringView pairOutcomeName(PairOutcome outcome); // "ended", "none", "invalid"
+
 // A half-open range [begin, end) of code units in the decoded text.
 struct Span {
     qsizetype begin = -1;

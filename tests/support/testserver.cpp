@@ -1,5 +1,7 @@
 #include "testserver.h"
 
+#include "playerlistener.h"
+
 namespace pairmatch::test {
 
 using namespace Qt::StringLiterals;
@@ -16,7 +18,7 @@ ServerConfig TestServer::defaultConfig()
 TestServer::TestServer(ServerConfig config)
     : m_config(std::move(config))
     , m_core(std::make_unique<ServerCore>(m_config, m_clock))
-    , m_server(std::make_unique<WsServer>(*m_core, m_config))
+    , m_server(makePlayerListener(*m_core, m_config))
 {
     m_listening = m_server->listen();
     if (!m_listening)

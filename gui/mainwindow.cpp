@@ -1,0 +1,394 @@
+#include "mainwindow.h"
+
+#include "disconnectmodel.h"
+#include "eventmodel.h"
+#include "filterproxy.h"
+#include "pairmodel.h"
+#include "queuemodel.h"
+#include "ratechart.h"
+#include "sessionmodel.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace pairmatch {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QWidget *titled(const QString &title, QWidget *content, QWidget *extra = nullptr)
+{
+    auto *box = new QGroupBox(title);
+    auto *layout = new QVBoxLayout(box);
+    layout->setContentsMargins(4, 4, 4, 4);
+    if (extra)
+        layout->addWidget(extra);
+    layout->addWidget(content);
+    return box;
+}
+
+QLabel *counter(QHBoxLayout *strip, const QString &name)
+{
+    auto *label = new QLabel(name);
+    strip->addWidget(label);
+    auto *value = new QLabel(u"–"_s);
+    QFont f = value->font();
+    f.setBold(true);
+    f.setPointSizeF(f.pointSizeF() * 1.4);
+    value->setFont(f);
+    value->setMinimumWidth(value->fontMetrics().horizontalAdvance(u"000000"_s));
+    strip->addWidget(value);
+    strip->addSpacing(16);
+    return value;
+}
+
+} // namespace
+
+MainWindow::MainWindow(AdminFeed *feed, QWidget *parent)
+    : QMainWindow(parent)
+    , m_feed(feed)
+    , m_confirm([this](const QString &title, const QString &question) {
+        return QMessageBox::question(this, title, question) == QMessageBox::Yes;
+    })
+{
+    m_sessions = new SessionModel(feed, &m_clock, this);
+    m_pairs = new PairModel(feed, &m_clock, this);
+    m_queues = new QueueModel(feed, &m_clock, this);
+    m_disconnects = new DisconnectModel(feed, this);
+    m_events = new EventModel(feed, this);
+    buildUi();
+    connect(feed, &AdminFeed::snapshotReceived, this, &MainWindow::onSnapshot);
+    connect(feed, &AdminFeed::updateReceived, this, &MainWindow::onUpdate);
+    connect(feed, &AdminFeed::actionFinished, this, &MainWindow::onActionFinished);
+    connect(feed, &AdminFeed::connectionChanged, this, &MainWindow::onConnectionChanged);
+    setWindowTitle(u"pairmatch dashboard — %1"_s.arg(feed->source()));
+    resize(1280, 800);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildUi()
+{
+    // actions
+    auto *toolbar = addToolBar(u"Actions"_s);
+    toolbar->setMovable(false);
+    m_kick = toolbar->addAction(u"Kick session"_s, this, &MainWindow::kickSelectedSession);
+    m_kick->setToolTip(u"Close the selected session with 4000 \"kicked by operator\"; "
+                       "its opponent in a started pair gets none"_s);
+    m_expire = toolbar->addAction(u"Expire pair"_s, this, &MainWindow::expireSelectedPair);
+    m_expire->setToolTip(u"Fire the selected pair's prepare timeout now; its seated players "
+                         "get invalid"_s);
+    toolbar->addSeparator();
+    m_drain = toolbar->addAction(u"Drain"_s);
+    m_drain->setCheckable(true);
+    m_drain->setToolTip(u"Refuse new entry with error \"draining\" while live pairs finish"_s);
+    connect(m_drain, &QAction::triggered, this, &MainWindow::toggleDrain);
+    m_copyPair = new QAction(u"Copy pair id"_s, this);
+    connect(m_copyPair, &QAction::triggered, this, &MainWindow::copyPairId);
+
+    auto *central = new QWidget;
+    auto *layout = new QVBoxLayout(central);
+
+    m_banner = new QLabel;
+    m_banner->setStyleSheet(u"background:#fdd;color:#600;padding:4px"_s);
+    m_banner->hide();
+    layout->addWidget(m_banner);
+
+    // status strip and chart
+    auto *top = new QHBoxLayout;
+    auto *strip = new QHBoxLayout;
+    m_connections = counter(strip, u"Connections"_s);
+    m_waiting = counter(strip, u"Waiting"_s);
+    m_livePairs = counter(strip, u"Live pairs"_s);
+    m_matchRate = counter(strip, u"Matches/min"_s);
+    m_moveRate = counter(strip, u"Moves/s"_s);
+    top->addLayout(strip);
+    m_chart = new RateChart(m_feed);
+    top->addWidget(m_chart, 1);
+    layout->addLayout(top);
+
+    // queues | pairs | sessions
+    m_queueProxy = new FilterProxy(this);
+    m_queueView = makeView(m_queues, m_queueProxy, QueueModel::Type, Qt::AscendingOrder);
+    m_pairProxy = new FilterProxy(this);
+    m_pairView = makeView(m_pairs, m_pairProxy, PairModel::Age, Qt::AscendingOrder);
+    m_sessionProxy = new FilterProxy(this);
+    m_sessionView = makeView(m_sessions, m_sessionProxy, SessionModel::Id, Qt::DescendingOrder);
+    sizeColumns(
+        m_queueView, {u"2147483647"_s, u"a_player_name, another"_s, u"12345"_s, u"10 min 00 s"_s});
+    sizeColumns(m_pairView,
+        {u"XXXXXXXX…"_s, u"123456"_s, u"a_long_name vs a_long_name"_s, u"over (invalid)"_s,
+            u"Seats"_s, u"1234567"_s, u"10 min 00 s"_s});
+    sizeColumns(m_sessionView,
+        {u"Session"_s, u"/ws/matching/123"_s, u"a_long_name"_s, u"255.255.255.255:65535"_s,
+            u"Connected for"_s, u"1234567"_s, u"1234567"_s});
+    m_pairView->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_pairView->addAction(m_expire);
+    m_pairView->addAction(m_copyPair);
+    m_sessionView->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_sessionView->addAction(m_kick);
+
+    auto *userFilter = new QLineEdit;
+    userFilter->setPlaceholderText(u"Filter by userId"_s);
+    userFilter->setClearButtonEnabled(true);
+    connect(userFilter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_queueProxy->setUserFilter(text);
+        m_pairProxy->setUserFilter(text);
+        m_sessionProxy->setUserFilter(text);
+    });
+    toolbar->addSeparator();
+    toolbar->addWidget(userFilter);
+
+    auto *tables = new QSplitter(Qt::Horizontal);
+    tables->addWidget(titled(u"Queues"_s, m_queueView));
+    tables->addWidget(titled(u"Pairs"_s, m_pairView));
+    tables->addWidget(titled(u"Sessions"_s, m_sessionView));
+    tables->setStretchFactor(0, 1);
+    tables->setStretchFactor(1, 3);
+    tables->setStretchFactor(2, 3);
+
+    // forced disconnects and events, each with its own filters
+    m_disconnectProxy = new FilterProxy(this);
+    QTableView *disconnectView
+        = makeView(m_disconnects, m_disconnectProxy, DisconnectModel::Time, Qt::DescendingOrder);
+    auto *disconnectFilters = new QWidget;
+    {
+        auto *row = new QHBoxLayout(disconnectFilters);
+        row->setContentsMargins(0, 0, 0, 0);
+        auto *user = new QLineEdit;
+        user->setPlaceholderText(u"Filter by userId"_s);
+        user->setClearButtonEnabled(true);
+        connect(user, &QLineEdit::textChanged, m_disconnectProxy, &FilterProxy::setUserFilter);
+        auto *code = new QComboBox;
+        code->addItem(u"All close codes"_s);
+        for (int c : {1000, 1001, 1002, 1007, 1008, 1009, 4000, 4001})
+            code->addItem(u"%1 %2"_s.arg(c).arg(DisconnectModel::codeMeaning(c)), c);
+        connect(code, &QComboBox::currentIndexChanged, this,
+            [this, code](int) { m_disconnectProxy->setKeyFilter(code->currentData()); });
+        row->addWidget(user);
+        row->addWidget(code);
+    }
+    sizeColumns(disconnectView,
+        {u"00:00:00.000"_s, u"Code"_s, u"too slow: send buffer full"_s, u"a_long_name"_s,
+            u"XXXXXXXX…"_s, u"matching"_s, u"255.255.255.255:65535"_s});
+    m_eventProxy = new FilterProxy(this);
+    QTableView *eventView = makeView(m_events, m_eventProxy, EventModel::Time, Qt::DescendingOrder);
+    sizeColumns(eventView,
+        {u"00:00:00.000"_s, u"invalid (opponent never came)"_s, u"a_long_name"_s, u"a_long_name"_s,
+            u"XXXXXXXX…"_s});
+    auto *eventFilters = new QWidget;
+    {
+        auto *row = new QHBoxLayout(eventFilters);
+        row->setContentsMargins(0, 0, 0, 0);
+        auto *user = new QLineEdit;
+        user->setPlaceholderText(u"Filter by userId"_s);
+        user->setClearButtonEnabled(true);
+        connect(user, &QLineEdit::textChanged, m_eventProxy, &FilterProxy::setUserFilter);
+        auto *kind = new QComboBox;
+        kind->addItem(u"All events"_s);
+        for (int k = 0; k < kLogEventKindCount; ++k)
+            kind->addItem(EventModel::kindText(LogEvent::Kind(k)), k);
+        connect(kind, &QComboBox::currentIndexChanged, this,
+            [this, kind](int) { m_eventProxy->setKeyFilter(kind->currentData()); });
+        row->addWidget(user);
+        row->addWidget(kind);
+    }
+    auto *logs = new QTabWidget;
+    logs->addTab(titled(QString(), eventView, eventFilters), u"Events"_s);
+    logs->addTab(titled(QString(), disconnectView, disconnectFilters), u"Forced disconnects"_s);
+
+    auto *vertical = new QSplitter(Qt::Vertical);
+    vertical->addWidget(tables);
+    vertical->addWidget(logs);
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 2);
+    layout->addWidget(vertical, 1);
+    setCentralWidget(central);
+
+    connect(m_sessionView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+        &MainWindow::updateActions);
+    connect(m_pairView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+        &MainWindow::updateActions);
+    updateActions();
+    statusBar()->showMessage(u"Connecting…"_s);
+}
+
+QTableView *MainWindow::makeView(
+    QAbstractItemModel *model, FilterProxy *proxy, int sortColumn, Qt::SortOrder order)
+{
+    proxy->setSourceModel(model);
+    auto *view = new QTableView;
+    view->setModel(proxy);
+    view->setSortingEnabled(true);
+    view->sortByColumn(sortColumn, order);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    // Not SingleSelection: there Qt moves the selection to a neighbour when the selected row
+    // goes away, and an operator's Kick would then hit another player.
+    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    return view;
+}
+
+// Columns start as wide as a typical value (measuring every row would not scale).
+void MainWindow::sizeColumns(QTableView *view, const QStringList &samples)
+{
+    const QFontMetrics fm = view->fontMetrics();
+    for (int c = 0; c < samples.size(); ++c) {
+        const QString header = view->model()->headerData(c, Qt::Horizontal).toString();
+        view->setColumnWidth(c,
+            std::max(fm.horizontalAdvance(samples.at(c)), fm.horizontalAdvance(header) + 24) + 12);
+    }
+}
+
+QString MainWindow::statusText() const
+{
+    return statusBar()->currentMessage();
+}
+
+void MainWindow::updateActions()
+{
+    m_kick->setEnabled(m_sessionView->selectionModel()->hasSelection());
+    m_expire->setEnabled(m_pairView->selectionModel()->hasSelection());
+    m_copyPair->setEnabled(m_pairView->selectionModel()->hasSelection());
+}
+
+void MainWindow::kickSelectedSession()
+{
+    QList<quint64> ids;
+    QStringList names;
+    for (const QModelIndex &row : m_sessionView->selectionModel()->selectedRows()) {
+        ids << row.data(KeyRole).toULongLong();
+        const QString user = row.siblingAtColumn(SessionModel::User).data().toString();
+        names << (user.isEmpty() ? u"session %1"_s.arg(ids.last())
+                                 : u"session %1 (%2)"_s.arg(ids.last()).arg(user));
+    }
+    if (ids.isEmpty())
+        return;
+    if (!m_confirm(u"Kick"_s,
+            u"Close %1 with 4000 \"kicked by operator\"?\nA kicked player seated in a "
+            "started pair leaves its opponent with none."_s.arg(names.join(u", "_s))))
+        return;
+    for (quint64 id : std::as_const(ids))
+        m_feed->kick(id);
+}
+
+void MainWindow::expireSelectedPair()
+{
+    QStringList pairIds;
+    for (const QModelIndex &row : m_pairView->selectionModel()->selectedRows())
+        pairIds << row.data(KeyRole).toString();
+    if (pairIds.isEmpty())
+        return;
+    if (!m_confirm(u"Expire"_s,
+            u"Fire the prepare timeout of pair %1 now?\nIts seated players get invalid "
+            "and are disconnected."_s.arg(pairIds.join(u", "_s))))
+        return;
+    for (const QString &pairId : std::as_const(pairIds))
+        m_feed->expire(pairId);
+}
+
+void MainWindow::toggleDrain(bool on)
+{
+    if (on
+        && !m_confirm(u"Drain"_s,
+            u"Refuse every new entry with error \"draining\"?\nPairs already made "
+            "play on; waiting players stay queued."_s)) {
+        m_drain->setChecked(false);
+        return;
+    }
+    m_feed->setDraining(on);
+}
+
+void MainWindow::copyPairId()
+{
+    const QModelIndexList rows = m_pairView->selectionModel()->selectedRows();
+    if (!rows.isEmpty())
+        QApplication::clipboard()->setText(rows.first().data(KeyRole).toString());
+}
+
+void MainWindow::onSnapshot(const Snapshot &snapshot)
+{
+    m_clock.sync(snapshot.serverTimeMs);
+    m_seq = snapshot.seq;
+    showDraining(snapshot.draining);
+    StatsSample now;
+    if (!snapshot.history.isEmpty())
+        now = snapshot.history.last();
+    now.connections = snapshot.sessions.size();
+    now.waiting = snapshot.queue.size();
+    qint64 live = 0;
+    for (const PairInfo &p : snapshot.pairs)
+        live += p.state != PairState::Ended && p.state != PairState::Over;
+    now.livePairs = live;
+    showCounters(now);
+    m_banner->hide();
+    statusBar()->showMessage(u"Live from %1"_s.arg(m_feed->source()));
+}
+
+void MainWindow::onUpdate(const AdminUpdate &update)
+{
+    if (update.seq <= m_seq)
+        return;
+    m_seq = update.seq;
+    if (update.kind == AdminUpdate::Kind::Stats) {
+        m_clock.sync(update.stats.atMs);
+        showCounters(update.stats);
+    } else if (update.kind == AdminUpdate::Kind::Draining) {
+        showDraining(update.draining);
+    }
+}
+
+void MainWindow::onActionFinished(const QString &action, bool ok, const QString &message)
+{
+    statusBar()->showMessage(u"%1: %2"_s.arg(action, message));
+    if (!ok)
+        QApplication::beep();
+}
+
+void MainWindow::onConnectionChanged(bool connected, const QString &detail)
+{
+    if (connected) {
+        m_banner->hide();
+        return;
+    }
+    m_banner->setText(u"Not connected: %1"_s.arg(detail));
+    m_banner->show();
+    statusBar()->showMessage(u"Not connected"_s);
+}
+
+void MainWindow::showCounters(const StatsSample &s)
+{
+    m_connections->setText(QString::number(s.connections));
+    m_waiting->setText(QString::number(s.waiting));
+    m_livePairs->setText(QString::number(s.livePairs));
+    m_matchRate->setText(QString::number(s.matchesPerMinute, 'f', 0));
+    m_moveRate->setText(QString::number(s.movesPerSecond, 'f', 0));
+}
+
+void MainWindow::showDraining(bool draining)
+{
+    m_drain->setChecked(draining);
+    m_drain->setText(draining ? u"Draining (click to stop)"_s : u"Drain"_s);
+}
+
+} // namespace pairmatch

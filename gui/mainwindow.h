@@ -1,0 +1,109 @@
+// The operator dashboard: counters and a rate chart on top; queues, pairs and sessions side
+// by side; forced disconnects and the event log below. Actions: kick a session, expire a
+// pair, drain. It knows the server only through an AdminFeed, in-process or attached.
+#pragma once
+
+#include "adminfeed.h"
+#include "serverclock.h"
+
+#include <QMainWindow>
+
+#include <functional>
+
+QT_BEGIN_NAMESPACE
+class QAbstractItemModel;
+class QAction;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+QT_END_NAMESPACE
+
+namespace pairmatch {
+
+class DisconnectModel;
+class EventModel;
+class FilterProxy;
+class PairModel;
+class QueueModel;
+class RateChart;
+class SessionModel;
+
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(AdminFeed *feed, QWidget *parent = nullptr);
+    ~MainWindow() override;
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+    // Asks before a destructive action; tests put in an answer of their own.
+    using Confirm = std::function<bool(const QString &title, const QString &question)>;
+    void setConfirm(Confirm confirm) { m_confirm = std::move(confirm); }
+
+    // The parts, for tests and tools.
+    SessionModel *sessionModel() const { return m_sessions; }
+    PairModel *pairModel() const { return m_pairs; }
+    QueueModel *queueModel() const { return m_queues; }
+    DisconnectModel *disconnectModel() const { return m_disconnects; }
+    EventModel *eventModel() const { return m_events; }
+    QTableView *sessionView() const { return m_sessionView; }
+    QTableView *pairView() const { return m_pairView; }
+    QAction *kickAction() const { return m_kick; }
+    QAction *expireAction() const { return m_expire; }
+    QAction *drainAction() const { return m_drain; }
+    QString statusText() const;
+
+    // Operator actions on the current selection (what the toolbar and menus trigger).
+    void kickSelectedSession();
+    void expireSelectedPair();
+    void toggleDrain(bool on);
+
+private:
+    void buildUi();
+    QTableView *makeView(
+        QAbstractItemModel *model, FilterProxy *proxy, int sortColumn, Qt::SortOrder order);
+    static void sizeColumns(QTableView *view, const QStringList &samples);
+    void updateActions();
+    void onSnapshot(const Snapshot &snapshot);
+    void onUpdate(const AdminUpdate &update);
+    void onActionFinished(const QString &action, bool ok, const QString &message);
+    void onConnectionChanged(bool connected, const QString &detail);
+    void showCounters(const StatsSample &stats);
+    void showDraining(bool draining);
+    void copyPairId();
+
+    AdminFeed *m_feed;
+    ServerClock m_clock;
+    Confirm m_confirm;
+
+    SessionModel *m_sessions = nullptr;
+    PairModel *m_pairs = nullptr;
+    QueueModel *m_queues = nullptr;
+    DisconnectModel *m_disconnects = nullptr;
+    EventModel *m_events = nullptr;
+    FilterProxy *m_sessionProxy = nullptr;
+    FilterProxy *m_pairProxy = nullptr;
+    FilterProxy *m_queueProxy = nullptr;
+    FilterProxy *m_disconnectProxy = nullptr;
+    FilterProxy *m_eventProxy = nullptr;
+
+    QTableView *m_sessionView = nullptr;
+    QTableView *m_pairView = nullptr;
+    QTableView *m_queueView = nullptr;
+    RateChart *m_chart = nullptr;
+    QLabel *m_connections = nullptr;
+    QLabel *m_waiting = nullptr;
+    QLabel *m_livePairs = nullptr;
+    QLabel *m_matchRate = nullptr;
+    QLabel *m_moveRate = nullptr;
+    QLabel *m_banner = nullptr;
+    QAction *m_kick = nullptr;
+    QAction *m_expire = nullptr;
+    QAction *m_drain = nullptr;
+    QAction *m_copyPair = nullptr;
+    quint64 m_seq = 0;
+};
+
+} // namespace pairmatch

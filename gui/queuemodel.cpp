@@ -1,0 +1,133 @@
+#include "queuemodel.h"
+
+#include <QStringList>
+
+namespace pairmatch {
+
+using namespace Qt::StringLiterals;
+
+QueueModel::QueueModel(AdminFeed *feed, const ServerClock *clock, QObject *parent)
+    : KeyedTableModel(parent)
+    , m_clock(clock)
+{
+    connect(feed, &AdminFeed::snapshotReceived, this, &QueueModel::onSnapshot);
+    connect(feed, &AdminFeed::updateReceived, this, &QueueModel::onUpdate);
+    m_tick.setInterval(1000);
+    m_tick.callOnTimeout(this, [this] { columnChanged(Waited); });
+    m_tick.start();
+}
+
+int QueueModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant QueueModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Type:
+        return u"Type"_s;
+    case Players:
+        return u"Waiting"_s;
+    case Sessions:
+        return u"Session"_s;
+    case Waited:
+        return u"Waited"_s;
+    }
+    return {};
+}
+
+QVariant QueueModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= rowCount())
+        return {};
+    const QueueRow &q = rowAt(index.row());
+    QStringList users;
+    QStringList sessions;
+    for (const QueueEntryInfo &e : q.waiting) {
+        users << e.userId;
+        sessions << QString::number(e.sessionId);
+    }
+    const qint64 waited = q.waiting.isEmpty() ? 0 : m_clock->now() - q.waiting.first().sinceMs;
+    if (role == KeyRole)
+        return q.type;
+    if (role == FilterRole)
+        return users.join(u' ');
+    if (role == SortRole) {
+        if (index.column() == Type)
+            return q.type;
+        if (index.column() == Waited)
+            return waited;
+        role = Qt::DisplayRole;
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (index.column()) {
+    case Type:
+        return q.type;
+    case Players:
+        return users.join(u", "_s);
+    case Sessions:
+        return sessions.join(u", "_s);
+    case Waited:
+        return formatDuration(waited);
+    }
+    return {};
+}
+
+quint64 QueueModel::changedColumns(const QueueRow &, const QueueRow &) const
+{
+    return (quint64(1) << Players) | (quint64(1) << Sessions) | (quint64(1) << Waited);
+}
+
+void QueueModel::onSnapshot(const Snapshot &snapshot)
+{
+    m_seq = snapshot.seq;
+    m_typeOfSession.clear();
+    QList<QueueRow> rows;
+    QHash<qint32, int> at;
+    for (const QueueEntryInfo &e : snapshot.queue) {
+        int i = at.value(e.type, -1);
+        if (i < 0) {
+            i = int(rows.size());
+            at.insert(e.type, i);
+            rows.append(QueueRow {e.type, {}});
+        }
+        rows[i].waiting.append(e);
+        m_typeOfSession.insert(e.sessionId, e.type);
+    }
+    resetRows(rows);
+}
+
+void QueueModel::onUpdate(const AdminUpdate &u)
+{
+    if (u.seq <= m_seq)
+        return;
+    m_seq = u.seq;
+    if (u.kind == AdminUpdate::Kind::QueueJoined) {
+        const int i = rowOf(u.queueEntry.type);
+        QueueRow row = i >= 0 ? rowAt(i) : QueueRow {u.queueEntry.type, {}};
+        row.waiting.append(u.queueEntry);
+        m_typeOfSession.insert(u.queueEntry.sessionId, u.queueEntry.type);
+        upsert(row);
+    } else if (u.kind == AdminUpdate::Kind::QueueLeft) {
+        const auto type = m_typeOfSession.find(u.sessionId);
+        if (type == m_typeOfSession.end())
+            return;
+        const int i = rowOf(*type);
+        if (i >= 0) {
+            QueueRow row = rowAt(i);
+            row.waiting.removeIf(
+                [&](const QueueEntryInfo &e) { return e.sessionId == u.sessionId; });
+            if (row.waiting.isEmpty())
+                remove(row.type);
+            else
+                upsert(row);
+        }
+        m_typeOfSession.erase(type);
+    }
+}
+
+} // namespace pairmatch

@@ -1,0 +1,259 @@
+#include "adminserver.h"
+
+#include "logging.h"
+#include "servercore.h"
+#include "textframe.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpSocket>
+#include <QWebSocket>
+
+#include <cmath>
+
+namespace pairmatch {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+ListenConfig adminListenConfig(const ServerConfig &c)
+{
+    return ListenConfig {c.adminHost, quint16(qMax(0, c.adminPort)), c.tlsCertFile, c.tlsKeyFile,
+        c.handshakeTimeoutMs};
+}
+
+QByteArray compact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+QByteArray result(const QString &action, bool ok, const QString &message)
+{
+    return compact({{u"command"_s, u"result"_s}, {u"action"_s, action}, {u"ok"_s, ok},
+        {u"message"_s, message}});
+}
+
+QByteArray error(const QString &code, const QString &message)
+{
+    return compact({{u"command"_s, u"error"_s}, {u"code"_s, code}, {u"message"_s, message}});
+}
+
+} // namespace
+
+bool AdminServer::authorized(QByteArrayView presented, QByteArrayView token)
+{
+    constexpr QByteArrayView scheme = "Bearer ";
+    const bool hasScheme = presented.size() > scheme.size()
+        && presented.first(scheme.size()).compare(scheme, Qt::CaseInsensitive) == 0;
+    const QByteArrayView given
+        = hasScheme ? presented.sliced(scheme.size()).trimmed() : QByteArrayView();
+    // Compare every byte of the longer of the two, whatever matched so far.
+    const qsizetype n = qMax(given.size(), token.size());
+    uchar diff = given.size() == token.size() ? 0 : 1;
+    for (qsizetype i = 0; i < n; ++i) {
+        const uchar a = i < given.size() ? uchar(given[i]) : 0;
+        const uchar b = i < token.size() ? uchar(token[i]) : 0;
+        diff |= a ^ b;
+    }
+    return hasScheme && !token.isEmpty() && diff == 0;
+}
+
+AdminServer::AdminServer(ServerCore &core, const ServerConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_core(core)
+    , m_token(config.adminToken)
+    , m_listener(core.clock(), adminListenConfig(config), [this](const HttpRequest &request) {
+        Route route;
+        QByteArrayView path = request.target;
+        if (const qsizetype q = path.indexOf('?'); q >= 0)
+            path = path.first(q);
+        if (path != "/admin" && path != "/admin/")
+            route.httpStatus = 404;
+        else if (!authorized(request.header("Authorization"), m_token))
+            route.httpStatus = 401;
+        return route;
+    })
+{
+    m_flushTimer.setInterval(kFlushIntervalMs);
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.callOnTimeout(this, &AdminServer::flush);
+    connect(&m_listener, &WsServer::opened, this, &AdminServer::onOpened);
+}
+
+AdminServer::~AdminServer()
+{
+    close();
+}
+
+bool AdminServer::listen()
+{
+    return m_listener.listen();
+}
+
+QString AdminServer::url() const
+{
+    return m_listener.url() + u"/admin"_s;
+}
+
+void AdminServer::close()
+{
+    m_listener.close();
+    while (!m_clients.empty()) {
+        QWebSocket *ws = m_clients.back()->webSocket;
+        ws->close(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+        drop(ws);
+    }
+}
+
+void AdminServer::onOpened(QWebSocket *webSocket, QTcpSocket *tcpSocket, const Route &)
+{
+    auto client = std::make_unique<Client>();
+    client->webSocket = webSocket;
+    client->tcpSocket = tcpSocket;
+    connect(
+        webSocket, &QWebSocket::textMessageReceived, this, [this, webSocket](const QString &text) {
+            if (Client *c = clientOf(webSocket))
+                onCommand(*c, text);
+        });
+    connect(webSocket, &QWebSocket::disconnected, this, [this, webSocket] { drop(webSocket); });
+    qCInfo(lcAdmin).noquote() << u"admin client %1:%2 attached"_s
+                                     .arg(webSocket->peerAddress().toString())
+                                     .arg(webSocket->peerPort());
+    if (m_clients.empty()) {
+        m_core.addObserver();
+        connect(&m_core, &ServerCore::updated, this, &AdminServer::onUpdate);
+    }
+    m_clients.push_back(std::move(client));
+    sendSnapshot(*m_clients.back());
+}
+
+void AdminServer::onCommand(Client &client, const QString &text)
+{
+    QJsonParseError parseError;
+    const QJsonObject o = QJsonDocument::fromJson(text.toUtf8(), &parseError).object();
+    const QString command = o.value("command"_L1).toString();
+    if (parseError.error != QJsonParseError::NoError || command.isEmpty()) {
+        send(client, error(u"bad_json"_s, u"Send a JSON object with a string \"command\"."_s));
+        return;
+    }
+    QString message;
+    if (command == "kick"_L1) {
+        // a positive integer (JSON numbers are doubles: exact up to 2^53)
+        const double id = o.value("sessionId"_L1).toDouble(-1);
+        if (!(id >= 1 && id <= 9007199254740992.0 && id == std::floor(id))) {
+            send(client,
+                error(u"bad_request"_s,
+                    u"kick needs \"sessionId\": a session id (a positive integer)."_s));
+            return;
+        }
+        const bool ok = m_core.kick(quint64(id), &message);
+        send(client, result(command, ok, message));
+    } else if (command == "expire"_L1) {
+        const QString pairId = o.value("pairId"_L1).toString();
+        if (pairId.isEmpty()) {
+            send(client, error(u"bad_request"_s, u"expire needs a string \"pairId\"."_s));
+            return;
+        }
+        const bool ok = m_core.expire(pairId.toLatin1(), &message);
+        send(client, result(command, ok, message));
+    } else if (command == "drain"_L1 || command == "undrain"_L1) {
+        const bool draining = command == "drain"_L1;
+        const bool changed = m_core.isDraining() != draining;
+        m_core.setDraining(draining);
+        send(client,
+            result(command, true,
+                changed ? (draining ? u"draining: entry is refused"_s : u"no longer draining"_s)
+                        : u"already so"_s));
+    } else if (command == "snapshot"_L1) {
+        client.batch.clear();
+        sendSnapshot(client);
+    } else {
+        send(client,
+            error(u"unknown_command"_s, u"Commands: kick, expire, drain, undrain, snapshot."_s));
+    }
+}
+
+void AdminServer::onUpdate(const AdminUpdate &update)
+{
+    const QByteArray json = compact(toJson(update)); // serialized once for every client
+    for (const auto &client : m_clients) {
+        if (!client->batch.isEmpty())
+            client->batch += ',';
+        client->batch += json;
+    }
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void AdminServer::flush()
+{
+    // Iterate over a copy of the sockets: send() may drop a client.
+    std::vector<QWebSocket *> sockets;
+    for (const auto &client : m_clients)
+        sockets.push_back(client->webSocket);
+    for (QWebSocket *ws : sockets) {
+        Client *client = clientOf(ws);
+        if (!client || client->batch.isEmpty())
+            continue;
+        const QByteArray payload = R"({"command":"updates","updates":[)" + client->batch + "]}";
+        client->batch.clear();
+        send(*client, payload);
+    }
+}
+
+void AdminServer::send(Client &client, const QByteArray &payload)
+{
+    QTcpSocket *tcp = client.tcpSocket.data();
+    if (!tcp || tcp->state() != QAbstractSocket::ConnectedState)
+        return;
+    if (tcp->bytesToWrite() > client.backlogLimit) {
+        QWebSocket *ws = client.webSocket;
+        qCWarning(lcAdmin).noquote() << u"admin client %1:%2 fell %3 bytes behind; dropped"_s
+                                            .arg(ws->peerAddress().toString())
+                                            .arg(ws->peerPort())
+                                            .arg(tcp->bytesToWrite());
+        ws->close(QWebSocketProtocol::CloseCodePolicyViolated, u"too slow: fell behind"_s);
+        tcp->abort(); // what it has not read yet is of no use to anyone
+        drop(ws);
+        return;
+    }
+    tcp->write(makeTextFrame(payload));
+}
+
+void AdminServer::sendSnapshot(Client &client)
+{
+    const QByteArray payload = compact(toJson(m_core.snapshot()));
+    // A large state is a large snapshot: give the client the time to read it.
+    client.backlogLimit = kMaxBacklogBytes + payload.size();
+    send(client, payload);
+}
+
+void AdminServer::drop(QWebSocket *webSocket)
+{
+    const auto it = std::find_if(m_clients.begin(), m_clients.end(),
+        [&](const auto &c) { return c->webSocket == webSocket; });
+    if (it == m_clients.end())
+        return;
+    qCInfo(lcAdmin).noquote() << u"admin client %1:%2 detached"_s
+                                     .arg(webSocket->peerAddress().toString())
+                                     .arg(webSocket->peerPort());
+    m_clients.erase(it);
+    webSocket->disconnect(this);
+    webSocket->deleteLater();
+    if (m_clients.empty()) {
+        disconnect(&m_core, &ServerCore::updated, this, &AdminServer::onUpdate);
+        m_core.removeObserver();
+    }
+}
+
+AdminServer::Client *AdminServer::clientOf(QWebSocket *webSocket)
+{
+    for (const auto &client : m_clients) {
+        if (client->webSocket == webSocket)
+            return client.get();
+    }
+    return nullptr;
+}
+
+} // namespace pairmatch

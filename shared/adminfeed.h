@@ -1,0 +1,42 @@
+// What the dashboard sees of a server: a snapshot, then updates, and the operator actions.
+// LocalFeed serves it in-process from the ServerCore; AdminClient serves it over the admin
+// API of a remote server. The dashboard's models know only this interface.
+#pragma once
+
+#include "adminmessages.h"
+
+#include <QObject>
+
+namespace pairmatch {
+
+class AdminFeed : public QObject
+{
+    Q_OBJECT
+
+public:
+    using QObject::QObject;
+    ~AdminFeed() override = default;
+    Q_DISABLE_COPY_MOVE(AdminFeed)
+
+    // Starts the feed: snapshotReceived(), then updateReceived() for every change.
+    virtual void start() = 0;
+    // Where the data comes from, for the window title ("in-process", "ws://host:9090/admin").
+    virtual QString source() const = 0;
+
+    // Operator actions; each answers with actionFinished().
+    // Closes the session with 4000 "kicked by operator".
+    virtual void kick(quint64 sessionId) = 0;
+    // Fires the pair's prepare timeout now: its seated players get `invalid`.
+    virtual void expire(const QString &pairId) = 0;
+    // Draining: `entry` is refused with `draining` while live pairs play on.
+    virtual void setDraining(bool draining) = 0;
+
+Q_SIGNALS:
+    void snapshotReceived(const pairmatch::Snapshot &snapshot);
+    void updateReceived(const pairmatch::AdminUpdate &update);
+    void actionFinished(const QString &action, bool ok, const QString &message);
+    // false: the feed stopped (an attached dashboard lost its server), with why.
+    void connectionChanged(bool connected, const QString &detail);
+};
+
+} // namespace pairmatch

@@ -1,0 +1,786 @@
+// The operator dashboard (offscreen): the real server in-process with real player sockets,
+// the window over a LocalFeed (and over an AdminClient attached to the admin API), every
+// model and proxy under QAbstractItemModelTester the whole time. Rows follow the traffic;
+// kick, expire and drain act on the server as the operator confirms them; filters filter.
+#include "adminclient.h"
+#include "adminserver.h"
+#include "disconnectmodel.h"
+#include "eventmodel.h"
+#include "filterproxy.h"
+#include "localfeed.h"
+#include "mainwindow.h"
+#include "pairfixture.h"
+#include "pairmodel.h"
+#include "queuemodel.h"
+#include "sessionmodel.h"
+#include "testplayer.h"
+#include "testserver.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QTableView>
+#include <QTest>
+#include <QToolBar>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+using namespace pairmatch;
+using namespace pairmatch::test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Moves and message counters reach the dashboard once a second.
+constexpr int kCountersMs = 3000;
+
+QString cell(const QAbstractItemModel *model, int row, int column, int role = Qt::DisplayRole)
+{
+    return model->index(row, column).data(role).toString();
+}
+
+// The first row for which pred(row) holds, or -1.
+int findRow(const QAbstractItemModel *model, const std::function<bool(int)> &pred)
+{
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (pred(row))
+            return row;
+    }
+    return -1;
+}
+
+int rowOfKey(const QAbstractItemModel *model, const QVariant &key)
+{
+    return findRow(model, [&](int row) { return model->index(row, 0).data(KeyRole) == key; });
+}
+
+int countRows(const QAbstractItemModel *model, const std::function<bool(int)> &pred)
+{
+    int n = 0;
+    for (int row = 0; row < model->rowCount(); ++row)
+        n += pred(row);
+    return n;
+}
+
+// The KeyRole of the rows selected in a view.
+QVariantList selectedKeys(const QTableView *view)
+{
+    QVariantList keys;
+    for (const QModelIndex &index : view->selectionModel()->selectedRows())
+        keys << index.data(KeyRole);
+    return keys;
+}
+
+QString remoteOf(TestPlayer &player)
+{
+    return u"127.0.0.1:%1"_s.arg(player.socket().localPort());
+}
+
+// The window over a feed, every model and proxy under a model tester, operator questions
+// answered by `answer` and recorded in `asked`.
+class Dashboard final
+{
+public:
+    explicit Dashboard(AdminFeed *feed)
+        : window(feed)
+    {
+        const QList<QAbstractItemModel *> models {window.sessionModel(), window.pairModel(),
+            window.queueModel(), window.disconnectModel(), window.eventModel()};
+        for (QAbstractItemModel *m : models)
+            watch(m);
+        proxies = window.findChildren<FilterProxy *>();
+        for (FilterProxy *p : std::as_const(proxies))
+            watch(p);
+        window.setConfirm([this](const QString &title, const QString &question) {
+            asked.append(title + u": "_s + question);
+            return answer;
+        });
+        window.show();
+    }
+    Q_DISABLE_COPY_MOVE(Dashboard)
+
+    QAbstractItemModel *sessions() const { return window.sessionView()->model(); }
+    QAbstractItemModel *pairs() const { return window.pairView()->model(); }
+    FilterProxy *proxyOf(const QAbstractItemModel *source) const
+    {
+        for (FilterProxy *p : proxies) {
+            if (p->sourceModel() == source)
+                return p;
+        }
+        return nullptr;
+    }
+    // The table view showing a model (through its proxy).
+    QTableView *viewOf(const QAbstractItemModel *source) const
+    {
+        const FilterProxy *proxy = proxyOf(source);
+        for (QTableView *view : window.findChildren<QTableView *>()) {
+            if (proxy && view->model() == proxy)
+                return view;
+        }
+        return nullptr;
+    }
+    // The filter widgets shown with a log view (events, forced disconnects).
+    template <typename W> W *filterOf(const QAbstractItemModel *source) const
+    {
+        const QTableView *view = viewOf(source);
+        return view && view->parentWidget() ? view->parentWidget()->findChild<W *>() : nullptr;
+    }
+
+    // The session row (in the sessions view) of this user's connection on that endpoint.
+    int sessionRow(const QString &userId, const QString &endpoint) const
+    {
+        const QAbstractItemModel *m = sessions();
+        return findRow(m, [&](int row) {
+            return cell(m, row, SessionModel::User) == userId
+                && cell(m, row, SessionModel::Endpoint) == endpoint;
+        });
+    }
+    int sessionRowOf(TestPlayer &player) const
+    {
+        const QAbstractItemModel *m = sessions();
+        const QString remote = remoteOf(player);
+        return findRow(m, [&](int row) { return cell(m, row, SessionModel::Remote) == remote; });
+    }
+    int pairRow(const QByteArray &pairId) const
+    {
+        return rowOfKey(pairs(), QString::fromLatin1(pairId));
+    }
+    QString pairCell(const QByteArray &pairId, int column) const
+    {
+        const int row = pairRow(pairId);
+        return row < 0 ? u"(no row)"_s : cell(pairs(), row, column);
+    }
+    // Event rows (newest first) of this kind.
+    int eventCount(LogEvent::Kind kind, const QString &userId = {}) const
+    {
+        const EventModel *m = window.eventModel();
+        return countRows(m, [&](int row) {
+            return cell(m, row, EventModel::Kind) == EventModel::kindText(kind)
+                && (userId.isEmpty() || cell(m, row, EventModel::User) == userId);
+        });
+    }
+    int disconnectCount(int code, const QString &userId = {}) const
+    {
+        const DisconnectModel *m = window.disconnectModel();
+        return countRows(m, [&](int row) {
+            return cell(m, row, DisconnectModel::Code).toInt() == code
+                && (userId.isEmpty() || cell(m, row, DisconnectModel::User) == userId);
+        });
+    }
+
+    // One line per row of the session, pair and queue tables: their key columns, sorted.
+    QStringList describe() const
+    {
+        QStringList lines;
+        const SessionModel *s = window.sessionModel();
+        for (int row = 0; row < s->rowCount(); ++row) {
+            QStringList c;
+            for (int col : {SessionModel::Id, SessionModel::Endpoint, SessionModel::User,
+                     SessionModel::Remote})
+                c << cell(s, row, col);
+            c << s->index(row, SessionModel::Endpoint).data(Qt::ToolTipRole).toString();
+            lines << u"session "_s + c.join(u'|');
+        }
+        const PairModel *p = window.pairModel();
+        for (int row = 0; row < p->rowCount(); ++row) {
+            QStringList c {cell(p, row, 0, KeyRole)};
+            for (int col : {PairModel::Type, PairModel::Users, PairModel::State, PairModel::Seats,
+                     PairModel::Moves})
+                c << cell(p, row, col);
+            c << p->index(row, PairModel::Seats).data(Qt::ToolTipRole).toString();
+            lines << u"pair "_s + c.join(u'|');
+        }
+        const QueueModel *q = window.queueModel();
+        for (int row = 0; row < q->rowCount(); ++row) {
+            QStringList c;
+            for (int col : {QueueModel::Type, QueueModel::Players, QueueModel::Sessions})
+                c << cell(q, row, col);
+            lines << u"queue "_s + c.join(u'|');
+        }
+        lines.sort();
+        return lines;
+    }
+
+    MainWindow window;
+    bool answer = true;
+    QStringList asked;
+    QList<FilterProxy *> proxies;
+
+private:
+    void watch(QAbstractItemModel *model)
+    {
+        testers.push_back(std::make_unique<QAbstractItemModelTester>(
+            model, QAbstractItemModelTester::FailureReportingMode::QtTest));
+    }
+    std::vector<std::unique_ptr<QAbstractItemModelTester>> testers;
+};
+
+// The server, a LocalFeed and the window over it, started.
+struct InProcess {
+    explicit InProcess(const ServerConfig &config = TestServer::defaultConfig())
+        : server(config)
+        , feed(server.core())
+        , dashboard(&feed)
+    {
+        feed.start();
+    }
+    TestServer server;
+    LocalFeed feed;
+    Dashboard dashboard;
+    MainWindow &window = dashboard.window;
+};
+
+} // namespace
+
+class TestDashboard final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void windowParts();
+    void rowsFollowTraffic();
+    void kickSeatedSession();
+    void expireHalfSeatedPair();
+    void declinedConfirmationDoesNothing();
+    void drainRefusesEntry();
+    void filters();
+    void attachedShowsTheSameRows();
+    void selectionStaysOffOtherSessionsWhenSelectedCloses();
+    void selectionStaysOffOtherPairsWhenSelectedIsRemoved();
+};
+
+void TestDashboard::windowParts()
+{
+    InProcess d;
+    QVERIFY(d.server.isListening());
+    QVERIFY(QTest::qWaitForWindowExposed(&d.window));
+    QCOMPARE(d.dashboard.proxies.size(), 5);
+    for (const QAbstractItemModel *m : {static_cast<QAbstractItemModel *>(d.window.sessionModel()),
+             static_cast<QAbstractItemModel *>(d.window.pairModel()),
+             static_cast<QAbstractItemModel *>(d.window.queueModel()),
+             static_cast<QAbstractItemModel *>(d.window.disconnectModel()),
+             static_cast<QAbstractItemModel *>(d.window.eventModel())}) {
+        QVERIFY(d.dashboard.proxyOf(m));
+        QVERIFY(d.dashboard.viewOf(m));
+    }
+    QVERIFY(d.dashboard.filterOf<QLineEdit>(d.window.eventModel()));
+    QVERIFY(d.dashboard.filterOf<QComboBox>(d.window.disconnectModel()));
+    QVERIFY(d.window.windowTitle().contains(u"in-process"_s));
+    QVERIFY(d.window.statusText().contains(u"in-process"_s));
+    // nothing selected, nothing to act on
+    QVERIFY(!d.window.kickAction()->isEnabled());
+    QVERIFY(!d.window.expireAction()->isEnabled());
+    QVERIFY(d.window.drainAction()->isEnabled());
+    QVERIFY(!d.window.drainAction()->isChecked());
+}
+
+void TestDashboard::rowsFollowTraffic()
+{
+    InProcess d;
+    QVERIFY(d.server.isListening());
+    Dashboard &ui = d.dashboard;
+    const QueueModel *queue = d.window.queueModel();
+    const QAbstractItemModel *sessions = ui.sessions();
+
+    // a waiting player: a queue row, a session row
+    PairFixture p(d.server, 5, u"alice"_s, u"bob"_s);
+    PAIRMATCH_CHECK(p.enterWaiter());
+    QTRY_COMPARE(queue->rowCount(), 1);
+    QCOMPARE(cell(queue, 0, QueueModel::Type), u"5"_s);
+    QCOMPARE(cell(queue, 0, QueueModel::Players), u"alice"_s);
+    int row = ui.sessionRowOf(p.waiterMatching);
+    QVERIFY(row >= 0);
+    const QString aliceMatching = cell(sessions, row, SessionModel::Id);
+    QCOMPARE(cell(queue, 0, QueueModel::Sessions), aliceMatching);
+    QCOMPARE(cell(sessions, row, SessionModel::Endpoint), u"/ws/matching/5"_s);
+    QCOMPARE(cell(sessions, row, SessionModel::Remote), remoteOf(p.waiterMatching));
+    // the userId and counters come with the next once-a-second report
+    QTRY_COMPARE_WITH_TIMEOUT(cell(sessions, ui.sessionRowOf(p.waiterMatching), SessionModel::User),
+        u"alice"_s, kCountersMs);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        cell(sessions, ui.sessionRowOf(p.waiterMatching), SessionModel::In), u"1"_s, kCountersMs);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        cell(sessions, ui.sessionRowOf(p.waiterMatching), SessionModel::Out), u"1"_s, kCountersMs);
+
+    // matched: the queue row goes, a pair row comes
+    PAIRMATCH_CHECK(p.enterNewcomer());
+    QTRY_COMPARE(queue->rowCount(), 0);
+    QTRY_VERIFY(ui.pairRow(p.pairId) >= 0);
+    QCOMPARE(ui.pairs()->rowCount(), 1);
+    QCOMPARE(ui.pairCell(p.pairId, PairModel::State), u"issued"_s);
+    QCOMPARE(ui.pairCell(p.pairId, PairModel::Seats), u"0/2"_s);
+    QCOMPARE(ui.pairCell(p.pairId, PairModel::Users), u"bob vs alice"_s);
+    QCOMPARE(ui.pairCell(p.pairId, PairModel::Type), u"5"_s);
+    QCOMPARE(ui.pairCell(p.pairId, PairModel::Moves), u"0"_s);
+    QVERIFY(ui.pairCell(p.pairId, PairModel::TimeLeft) != u"–"_s);
+    QTRY_VERIFY(ui.eventCount(LogEvent::Kind::MatchMade, u"bob"_s) == 1);
+
+    // seats taken one by one
+    PAIRMATCH_CHECK(p.seatWaiter());
+    QTRY_COMPARE(ui.pairCell(p.pairId, PairModel::State), u"waiting"_s);
+    QCOMPARE(ui.pairCell(p.pairId, PairModel::Seats), u"1/2"_s);
+    PAIRMATCH_CHECK(p.seatNewcomer());
+    QTRY_COMPARE(ui.pairCell(p.pairId, PairModel::State), u"started"_s);
+    QCOMPARE(ui.pairCell(p.pairId, PairModel::Seats), u"2/2"_s);
+    QCOMPARE(ui.pairCell(p.pairId, PairModel::TimeLeft), u"–"_s);
+    QTRY_VERIFY(ui.eventCount(LogEvent::Kind::PairStarted) == 1);
+
+    // moves
+    PAIRMATCH_CHECK(p.move(true, 1));
+    PAIRMATCH_CHECK(p.move(false, 2));
+    PAIRMATCH_CHECK(p.move(true, 3));
+    QTRY_COMPARE_WITH_TIMEOUT(ui.pairCell(p.pairId, PairModel::Moves), u"3"_s, kCountersMs);
+
+    // the round sessions: userId, endpoint, counters
+    // alice: in prepared + 2 moves, out wait + start + 3 moves; bob: in prepared + 1 move,
+    // out start + 3 moves
+    QTRY_COMPARE_WITH_TIMEOUT(cell(sessions, ui.sessionRowOf(p.waiterRound), SessionModel::User),
+        u"alice"_s, kCountersMs);
+    row = ui.sessionRowOf(p.waiterRound);
+    QCOMPARE(cell(sessions, row, SessionModel::Endpoint), u"round"_s);
+    QCOMPARE(sessions->index(row, SessionModel::Endpoint).data(Qt::ToolTipRole).toString(),
+        u"/ws/round/"_s + QString::fromLatin1(p.pairId));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        cell(sessions, ui.sessionRowOf(p.waiterRound), SessionModel::In), u"3"_s, kCountersMs);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        cell(sessions, ui.sessionRowOf(p.waiterRound), SessionModel::Out), u"5"_s, kCountersMs);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        cell(sessions, ui.sessionRowOf(p.newcomerRound), SessionModel::In), u"2"_s, kCountersMs);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        cell(sessions, ui.sessionRowOf(p.newcomerRound), SessionModel::Out), u"4"_s, kCountersMs);
+    QCOMPARE(sessions->rowCount(), 4);
+    // the seats column names the round sessions
+    const QString seats = ui.pairs()
+                              ->index(ui.pairRow(p.pairId), PairModel::Seats)
+                              .data(Qt::ToolTipRole)
+                              .toString();
+    QVERIFY2(seats.contains(u"alice: session "_s
+                 + cell(sessions, ui.sessionRowOf(p.waiterRound), SessionModel::Id)),
+        qPrintable(seats));
+
+    // a session that closes goes away
+    const QVariant closing = sessions->index(ui.sessionRowOf(p.waiterMatching), 0).data(KeyRole);
+    p.waiterMatching.close();
+    QVERIFY(p.waiterMatching.waitClosed());
+    QTRY_COMPARE(rowOfKey(sessions, closing), -1);
+    QCOMPARE(sessions->rowCount(), 3);
+    QCOMPARE(d.window.sessionModel()->rowCount(), 3);
+
+    // `end`: the pair shows it
+    p.newcomerRound.end();
+    QVERIFY2(p.newcomerRound.expect(u"ended"_s), qPrintable(p.newcomerRound.lastMismatch()));
+    QTRY_COMPARE(ui.pairCell(p.pairId, PairModel::State), u"ended"_s);
+}
+
+void TestDashboard::kickSeatedSession()
+{
+    InProcess d;
+    QVERIFY(d.server.isListening());
+    Dashboard &ui = d.dashboard;
+    PairFixture p(d.server, 1, u"alice"_s, u"bob"_s);
+    PAIRMATCH_CHECK(p.start());
+    QTRY_COMPARE(ui.pairCell(p.pairId, PairModel::State), u"started"_s);
+    const PairModel *pairs = d.window.pairModel();
+    const quint64 aliceSeat
+        = pairs->rowAt(pairs->rowOf(QString::fromLatin1(p.pairId))).seatSessions[1];
+    QVERIFY(aliceSeat != 0);
+
+    // alice's seated session, by its User and Endpoint columns in the sessions view
+    QTRY_VERIFY_WITH_TIMEOUT(ui.sessionRow(u"alice"_s, u"round"_s) >= 0, kCountersMs);
+    const int row = ui.sessionRow(u"alice"_s, u"round"_s);
+    QCOMPARE(ui.sessions()->index(row, 0).data(KeyRole).toULongLong(), aliceSeat);
+    d.window.sessionView()->selectRow(row);
+    QVERIFY(d.window.kickAction()->isEnabled());
+
+    ui.answer = true;
+    d.window.kickAction()->trigger();
+    QCOMPARE(ui.asked.size(), 1);
+    QVERIFY2(ui.asked.first().contains(QString::number(aliceSeat))
+            && ui.asked.first().contains(u"alice"_s),
+        qPrintable(ui.asked.first()));
+
+    QVERIFY(p.waiterRound.waitClosed());
+    QCOMPARE(p.waiterRound.closeCode(), 4000);
+    QVERIFY2(p.newcomerRound.expect(u"none"_s), qPrintable(p.newcomerRound.lastMismatch()));
+    QVERIFY(p.newcomerRound.sync());
+    QCOMPARE(p.newcomerRound.pendingCount(), 0);
+    QVERIFY(p.waiterMatching.sync()); // only the seated session was kicked
+
+    // what the operator sees of it
+    QTRY_COMPARE(ui.disconnectCount(4000, u"alice"_s), 1);
+    const DisconnectModel *disconnects = d.window.disconnectModel();
+    const int drow = findRow(disconnects,
+        [&](int r) { return cell(disconnects, r, DisconnectModel::Code) == u"4000"_s; });
+    QCOMPARE(cell(disconnects, drow, DisconnectModel::Reason), u"kicked by operator"_s);
+    QCOMPARE(cell(disconnects, drow, DisconnectModel::Session), QString::number(aliceSeat));
+    QCOMPARE(cell(disconnects, drow, DisconnectModel::Endpoint), u"round"_s);
+    QCOMPARE(disconnects->index(drow, DisconnectModel::Pair).data(Qt::ToolTipRole).toString(),
+        QString::fromLatin1(p.pairId));
+    QTRY_COMPARE(ui.eventCount(LogEvent::Kind::Kicked, u"alice"_s), 1);
+    QTRY_COMPARE(ui.eventCount(LogEvent::Kind::PairNone), 1);
+    QTRY_COMPARE(rowOfKey(ui.sessions(), aliceSeat), -1);
+    QTRY_COMPARE(ui.pairCell(p.pairId, PairModel::State), u"over (none)"_s);
+    QTRY_VERIFY(d.window.statusText().startsWith(u"kick: "_s));
+}
+
+void TestDashboard::expireHalfSeatedPair()
+{
+    InProcess d;
+    QVERIFY(d.server.isListening());
+    Dashboard &ui = d.dashboard;
+    PairFixture p(d.server, 1, u"alice"_s, u"bob"_s);
+    PAIRMATCH_CHECK(p.match());
+    PAIRMATCH_CHECK(p.seatWaiter());
+    QTRY_COMPARE(ui.pairCell(p.pairId, PairModel::State), u"waiting"_s);
+
+    d.window.pairView()->selectRow(ui.pairRow(p.pairId));
+    QVERIFY(d.window.expireAction()->isEnabled());
+    ui.answer = true;
+    d.window.expireAction()->trigger();
+    QCOMPARE(ui.asked.size(), 1);
+    QVERIFY2(
+        ui.asked.first().contains(QString::fromLatin1(p.pairId)), qPrintable(ui.asked.first()));
+
+    QVERIFY2(p.waiterRound.expect(u"invalid"_s), qPrintable(p.waiterRound.lastMismatch()));
+    QVERIFY(p.waiterRound.waitClosed());
+    QCOMPARE(p.waiterRound.closeCode(), 1000);
+    QTRY_COMPARE(ui.pairRow(p.pairId), -1);
+    QCOMPARE(d.window.pairModel()->rowCount(), 0);
+    QTRY_COMPARE(ui.eventCount(LogEvent::Kind::Expired), 1);
+    const EventModel *events = d.window.eventModel();
+    const int erow = findRow(events, [&](int r) {
+        return cell(events, r, EventModel::Kind) == EventModel::kindText(LogEvent::Kind::Expired);
+    });
+    QCOMPARE(events->index(erow, EventModel::Pair).data(Qt::ToolTipRole).toString(),
+        QString::fromLatin1(p.pairId));
+    QCOMPARE(cell(events, erow, EventModel::User), u"bob"_s);
+    QCOMPARE(cell(events, erow, EventModel::Other), u"alice"_s);
+    QTRY_COMPARE(ui.disconnectCount(1000, u"alice"_s), 1);
+    QTRY_VERIFY(d.window.statusText().startsWith(u"expire: "_s));
+    QVERIFY(!d.window.expireAction()->isEnabled()); // the only row is gone
+}
+
+void TestDashboard::declinedConfirmationDoesNothing()
+{
+    InProcess d;
+    QVERIFY(d.server.isListening());
+    Dashboard &ui = d.dashboard;
+    PairFixture started(d.server, 1, u"alice"_s, u"bob"_s);
+    PAIRMATCH_CHECK(started.start());
+    PairFixture waiting(d.server, 2, u"carol"_s, u"dave"_s);
+    PAIRMATCH_CHECK(waiting.match());
+    PAIRMATCH_CHECK(waiting.seatWaiter());
+    QTRY_COMPARE(ui.pairCell(waiting.pairId, PairModel::State), u"waiting"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(ui.sessionRow(u"alice"_s, u"round"_s) >= 0, kCountersMs);
+    ui.answer = false;
+
+    // without a selection there is nothing to ask about
+    d.window.kickSelectedSession();
+    d.window.expireSelectedPair();
+    QCOMPARE(ui.asked.size(), 0);
+
+    d.window.sessionView()->selectRow(ui.sessionRow(u"alice"_s, u"round"_s));
+    d.window.kickAction()->trigger();
+    QCOMPARE(ui.asked.size(), 1);
+    d.window.pairView()->selectRow(ui.pairRow(waiting.pairId));
+    d.window.expireAction()->trigger();
+    QCOMPARE(ui.asked.size(), 2);
+    d.window.drainAction()->trigger();
+    QCOMPARE(ui.asked.size(), 3);
+    QVERIFY(!d.window.drainAction()->isChecked());
+
+    // nothing happened
+    QVERIFY(started.waiterRound.sync());
+    QVERIFY(started.waiterRound.isOpen());
+    QCOMPARE(started.waiterRound.pendingCount(), 0);
+    QVERIFY(started.newcomerRound.sync());
+    QCOMPARE(started.newcomerRound.pendingCount(), 0);
+    PAIRMATCH_CHECK(started.move(true, u"still here"_s));
+    QVERIFY(waiting.waiterRound.sync());
+    QVERIFY(waiting.waiterRound.isOpen());
+    QCOMPARE(waiting.waiterRound.pendingCount(), 0);
+    QVERIFY(!d.server.core().isDraining());
+    TestPlayer erin;
+    QVERIFY(erin.open(d.server.matchingUrl(3)));
+    erin.entry(u"erin"_s);
+    QVERIFY2(erin.expect(u"entried"_s), qPrintable(erin.lastMismatch()));
+
+    d.window.eventModel()->flush();
+    QCOMPARE(ui.eventCount(LogEvent::Kind::Kicked), 0);
+    QCOMPARE(ui.eventCount(LogEvent::Kind::Expired), 0);
+    QCOMPARE(ui.eventCount(LogEvent::Kind::Drain), 0);
+    QCOMPARE(ui.pairCell(waiting.pairId, PairModel::State), u"waiting"_s);
+    QCOMPARE(ui.pairCell(started.pairId, PairModel::State), u"started"_s);
+}
+
+void TestDashboard::drainRefusesEntry()
+{
+    InProcess d;
+    QVERIFY(d.server.isListening());
+    Dashboard &ui = d.dashboard;
+    TestPlayer alice;
+    QVERIFY(alice.open(d.server.matchingUrl(3)));
+    alice.entry(u"alice"_s);
+    QVERIFY2(alice.expect(u"entried"_s), qPrintable(alice.lastMismatch()));
+    QTRY_COMPARE(d.window.queueModel()->rowCount(), 1);
+
+    ui.answer = true;
+    d.window.drainAction()->trigger();
+    QCOMPARE(ui.asked.size(), 1);
+    QVERIFY(d.server.core().isDraining());
+    QTRY_VERIFY(d.window.drainAction()->isChecked());
+    QVERIFY(d.window.drainAction()->text().startsWith(u"Draining"_s));
+    QTRY_COMPARE(ui.eventCount(LogEvent::Kind::Drain), 1);
+
+    TestPlayer carol;
+    QVERIFY(carol.open(d.server.matchingUrl(3)));
+    carol.entry(u"carol"_s);
+    QVERIFY2(carol.expectError(u"draining"_s), qPrintable(carol.lastMismatch()));
+    QVERIFY(alice.sync());
+    QCOMPARE(alice.pendingCount(), 0);
+    QCOMPARE(d.window.queueModel()->rowCount(), 1);
+    QCOMPARE(cell(d.window.queueModel(), 0, QueueModel::Players), u"alice"_s);
+
+    d.window.drainAction()->trigger();
+    QVERIFY(!d.server.core().isDraining());
+    QTRY_VERIFY(!d.window.drainAction()->isChecked());
+    QCOMPARE(d.window.drainAction()->text(), u"Drain"_s);
+    QTRY_COMPARE(ui.eventCount(LogEvent::Kind::Undrain), 1);
+    carol.entry(u"carol"_s);
+    QVERIFY2(carol.expect(u"prepare"_s), qPrintable(carol.lastMismatch()));
+    QVERIFY2(alice.expect(u"prepare"_s), qPrintable(alice.lastMismatch()));
+    QTRY_COMPARE(d.window.queueModel()->rowCount(), 0);
+    QTRY_COMPARE(d.window.pairModel()->rowCount(), 1);
+}
+
+void TestDashboard::filters()
+{
+    InProcess d;
+    QVERIFY(d.server.isListening());
+    Dashboard &ui = d.dashboard;
+    PairFixture kicked(d.server, 1, u"carol"_s, u"dave"_s);
+    PAIRMATCH_CHECK(kicked.start());
+    PairFixture expired(d.server, 2, u"erin"_s, u"fred"_s);
+    PAIRMATCH_CHECK(expired.match());
+    PAIRMATCH_CHECK(expired.seatWaiter());
+    QTRY_COMPARE(ui.pairCell(expired.pairId, PairModel::State), u"waiting"_s);
+    const PairModel *pairs = d.window.pairModel();
+    const quint64 carolSeat
+        = pairs->rowAt(pairs->rowOf(QString::fromLatin1(kicked.pairId))).seatSessions[1];
+    d.feed.kick(carolSeat);
+    QVERIFY(kicked.waiterRound.waitClosed());
+    QVERIFY2(
+        kicked.newcomerRound.expect(u"none"_s), qPrintable(kicked.newcomerRound.lastMismatch()));
+    d.feed.expire(QString::fromLatin1(expired.pairId));
+    QVERIFY(expired.waiterRound.waitClosed());
+    QTRY_COMPARE(ui.disconnectCount(4000), 1);
+    QTRY_COMPARE(ui.disconnectCount(1000), 1);
+    QTRY_COMPARE(ui.eventCount(LogEvent::Kind::Expired), 1);
+
+    // events by userId
+    const EventModel *events = d.window.eventModel();
+    FilterProxy *eventProxy = ui.proxyOf(events);
+    auto *eventUser = ui.filterOf<QLineEdit>(events);
+    QVERIFY(eventProxy && eventUser);
+    const auto involvesDave = [&](int row) {
+        return cell(events, row, EventModel::User) == u"dave"_s
+            || cell(events, row, EventModel::Other) == u"dave"_s;
+    };
+    const int daveEvents = countRows(events, involvesDave);
+    QVERIFY(daveEvents >= 3); // match, started, none
+    QVERIFY(daveEvents < events->rowCount());
+    QCOMPARE(eventProxy->rowCount(), events->rowCount());
+    eventUser->setText(u"dave"_s);
+    QCOMPARE(eventProxy->rowCount(), daveEvents);
+    for (int row = 0; row < eventProxy->rowCount(); ++row) {
+        const QString user = cell(eventProxy, row, EventModel::User);
+        const QString other = cell(eventProxy, row, EventModel::Other);
+        QVERIFY2(user == u"dave"_s || other == u"dave"_s, qPrintable(user + u'/' + other));
+    }
+    eventUser->clear();
+    QCOMPARE(eventProxy->rowCount(), events->rowCount());
+
+    // forced disconnects by close code
+    const DisconnectModel *disconnects = d.window.disconnectModel();
+    FilterProxy *disconnectProxy = ui.proxyOf(disconnects);
+    auto *code = ui.filterOf<QComboBox>(disconnects);
+    QVERIFY(disconnectProxy && code);
+    QCOMPARE(disconnects->rowCount(), 2);
+    QCOMPARE(disconnectProxy->rowCount(), 2);
+    const int kicks = code->findData(4000);
+    QVERIFY(kicks > 0);
+    code->setCurrentIndex(kicks);
+    QCOMPARE(disconnectProxy->rowCount(), 1);
+    QCOMPARE(cell(disconnectProxy, 0, DisconnectModel::Code), u"4000"_s);
+    QCOMPARE(cell(disconnectProxy, 0, DisconnectModel::User), u"carol"_s);
+    code->setCurrentIndex(code->findData(1000));
+    QCOMPARE(disconnectProxy->rowCount(), 1);
+    QCOMPARE(cell(disconnectProxy, 0, DisconnectModel::User), u"erin"_s);
+    code->setCurrentIndex(code->findData(1008));
+    QCOMPARE(disconnectProxy->rowCount(), 0);
+    code->setCurrentIndex(0);
+    QCOMPARE(disconnectProxy->rowCount(), 2);
+
+    // the toolbar's userId filter narrows the pairs, sessions and queues
+    auto *toolbarFilter = d.window.findChild<QToolBar *>()->findChild<QLineEdit *>();
+    QVERIFY(toolbarFilter);
+    PairFixture other(d.server, 3, u"gina"_s, u"hugo"_s);
+    PAIRMATCH_CHECK(other.match());
+    QTRY_COMPARE(ui.pairs()->rowCount(), 2); // the expired pair is gone, the kicked one over
+    toolbarFilter->setText(u"HUGO"_s); // case-insensitive
+    QCOMPARE(ui.pairs()->rowCount(), 1);
+    QCOMPARE(ui.pairs()->index(0, 0).data(KeyRole).toString(), QString::fromLatin1(other.pairId));
+    QTRY_COMPARE_WITH_TIMEOUT(ui.sessions()->rowCount(), 1, kCountersMs); // hugo's, once named
+    toolbarFilter->setText(u"dave"_s);
+    QCOMPARE(ui.pairs()->rowCount(), 1);
+    QCOMPARE(ui.pairs()->index(0, 0).data(KeyRole).toString(), QString::fromLatin1(kicked.pairId));
+    toolbarFilter->clear();
+    QCOMPARE(ui.pairs()->rowCount(), 2);
+}
+
+void TestDashboard::attachedShowsTheSameRows()
+{
+    ServerConfig config = TestServer::defaultConfig();
+    config.adminPort = 0;
+    config.adminToken = "t0ken";
+    TestServer server(config);
+    QVERIFY(server.isListening());
+    AdminServer admin(server.core(), server.config());
+    QVERIFY(admin.listen());
+
+    // traffic before either dashboard: a waiting player, a started pair
+    TestPlayer walt;
+    QVERIFY(walt.open(server.matchingUrl(4)));
+    walt.entry(u"walt"_s);
+    QVERIFY2(walt.expect(u"entried"_s), qPrintable(walt.lastMismatch()));
+    PairFixture first(server, 1, u"alice"_s, u"bob"_s);
+    PAIRMATCH_CHECK(first.start());
+
+    LocalFeed local(server.core());
+    Dashboard inProcess(&local);
+    AdminClient client(QUrl(admin.url()), "t0ken");
+    Dashboard attached(&client);
+    local.start();
+    client.start();
+    QTRY_VERIFY(client.isConnected());
+    QTRY_VERIFY(attached.window.statusText().contains(admin.url()));
+    QVERIFY(attached.window.windowTitle().contains(admin.url()));
+    QTRY_COMPARE(attached.describe(), inProcess.describe());
+    QCOMPARE(attached.window.sessionModel()->rowCount(), 5);
+    QCOMPARE(attached.window.pairModel()->rowCount(), 1);
+    QCOMPARE(attached.window.queueModel()->rowCount(), 1);
+
+    // traffic after: a pair with one seat, moves, a closed session, another waiting player
+    PairFixture second(server, 2, u"carol"_s, u"dave"_s);
+    PAIRMATCH_CHECK(second.match());
+    PAIRMATCH_CHECK(second.seatWaiter());
+    PAIRMATCH_CHECK(first.move(true, 1));
+    PAIRMATCH_CHECK(first.move(false, 2));
+    first.waiterMatching.close();
+    TestPlayer yves;
+    QVERIFY(yves.open(server.matchingUrl(7)));
+    yves.entry(u"yves"_s);
+    QVERIFY2(yves.expect(u"entried"_s), qPrintable(yves.lastMismatch()));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        inProcess.pairCell(first.pairId, PairModel::Moves), u"2"_s, kCountersMs);
+    QTRY_VERIFY_WITH_TIMEOUT(inProcess.sessionRow(u"carol"_s, u"round"_s) >= 0, kCountersMs);
+    QTRY_COMPARE_WITH_TIMEOUT(attached.describe(), inProcess.describe(), kCountersMs);
+    QCOMPARE(
+        attached.window.sessionModel()->rowCount(), qsizetype(server.core().connectionCount()));
+    QCOMPARE(attached.window.pairModel()->rowCount(), 2);
+    QCOMPARE(attached.window.queueModel()->rowCount(), 2);
+    QCOMPARE(attached.pairCell(second.pairId, PairModel::State), u"waiting"_s);
+
+    // kick through the attached dashboard
+    QTRY_VERIFY_WITH_TIMEOUT(attached.sessionRow(u"alice"_s, u"round"_s) >= 0, kCountersMs);
+    attached.window.sessionView()->selectRow(attached.sessionRow(u"alice"_s, u"round"_s));
+    attached.answer = true;
+    attached.window.kickAction()->trigger();
+    QCOMPARE(attached.asked.size(), 1);
+    QVERIFY(first.waiterRound.waitClosed());
+    QCOMPARE(first.waiterRound.closeCode(), 4000);
+    QVERIFY2(first.newcomerRound.expect(u"none"_s), qPrintable(first.newcomerRound.lastMismatch()));
+    QTRY_VERIFY(attached.window.statusText().startsWith(u"kick: "_s));
+    QTRY_COMPARE(attached.eventCount(LogEvent::Kind::Kicked, u"alice"_s), 1);
+    QTRY_COMPARE(attached.disconnectCount(4000, u"alice"_s), 1);
+    QTRY_COMPARE(inProcess.eventCount(LogEvent::Kind::Kicked, u"alice"_s), 1);
+    QTRY_COMPARE(attached.describe(), inProcess.describe());
+    QCOMPARE(attached.pairCell(first.pairId, PairModel::State), u"over (none)"_s);
+}
+
+// The selection is the operator's choice of a session. When the selected session closes on
+// its own, nothing may stay selected in its place: Kick would close another player.
+void TestDashboard::selectionStaysOffOtherSessionsWhenSelectedCloses()
+{
+    InProcess d;
+    QVERIFY(d.server.isListening());
+    Dashboard &ui = d.dashboard;
+    TestPlayer alice, bob, carol;
+    for (TestPlayer *p : {&alice, &bob, &carol})
+        QVERIFY(p->open(d.server.matchingUrl(1)));
+    QTRY_COMPARE(d.window.sessionModel()->rowCount(), 3);
+    const QVariant aliceId = ui.sessions()->index(ui.sessionRowOf(alice), 0).data(KeyRole);
+    const QVariant carolId = ui.sessions()->index(ui.sessionRowOf(carol), 0).data(KeyRole);
+    d.window.sessionView()->selectRow(ui.sessionRowOf(alice));
+    QCOMPARE(selectedKeys(d.window.sessionView()), QVariantList {aliceId});
+
+    alice.close();
+    QVERIFY(alice.waitClosed());
+    QTRY_COMPARE(rowOfKey(ui.sessions(), aliceId), -1);
+    const QVariantList selected = selectedKeys(d.window.sessionView());
+    const bool kickEnabled = d.window.kickAction()->isEnabled();
+    ui.answer = true;
+    d.window.kickAction()->trigger();
+    bool carolOpen = false;
+    for (const SessionInfo &s : d.server.core().snapshot().sessions)
+        carolOpen = carolOpen || QVariant(s.id) == carolId;
+    QVERIFY2(selected.isEmpty() && !kickEnabled && carolOpen,
+        qPrintable(u"after alice's selected session %1 closed, the selection is on %2 (carol is "
+                   "%3), Kick is %4; triggering it asked '%5' and carol's session is %6"_s.arg(
+                       aliceId.toString(), QVariant(selected).toStringList().join(u','),
+                       carolId.toString(), kickEnabled ? u"enabled"_s : u"disabled"_s,
+                       ui.asked.value(0), carolOpen ? u"open"_s : u"kicked"_s)));
+}
+
+// The same for pairs: when the selected pair is removed, Expire must not fire another's
+// prepare timeout.
+void TestDashboard::selectionStaysOffOtherPairsWhenSelectedIsRemoved()
+{
+    InProcess d;
+    QVERIFY(d.server.isListening());
+    Dashboard &ui = d.dashboard;
+    PairFixture done(d.server, 1, u"ann"_s, u"ben"_s);
+    PAIRMATCH_CHECK(done.start());
+    PairFixture waiting(d.server, 2, u"cat"_s, u"dan"_s);
+    PAIRMATCH_CHECK(waiting.match());
+    PAIRMATCH_CHECK(waiting.seatWaiter());
+    QTRY_COMPARE(ui.pairCell(waiting.pairId, PairModel::State), u"waiting"_s);
+    d.window.pairView()->selectRow(ui.pairRow(done.pairId));
+    QCOMPARE(selectedKeys(d.window.pairView()), QVariantList {QString::fromLatin1(done.pairId)});
+
+    // the selected pair ends and, its last connection gone, is removed
+    done.waiterRound.end();
+    QVERIFY2(done.waiterRound.expect(u"ended"_s), qPrintable(done.waiterRound.lastMismatch()));
+    done.waiterRound.close();
+    done.newcomerRound.close();
+    QTRY_COMPARE(ui.pairRow(done.pairId), -1);
+    const QVariantList selected = selectedKeys(d.window.pairView());
+    const bool expireEnabled = d.window.expireAction()->isEnabled();
+    ui.answer = true;
+    d.window.expireAction()->trigger();
+    const Pair *other = d.server.core().pairs().find(waiting.pairId);
+    const bool otherIntact = other && !other->over;
+    QVERIFY2(selected.isEmpty() && !expireEnabled && otherIntact,
+        qPrintable(
+            u"after the selected pair %1 was removed, the selection is on %2 (the other "
+            "pair is %3), Expire is %4; triggering it asked '%5' and the other pair is %6"_s.arg(
+                QString::fromLatin1(done.pairId), QVariant(selected).toStringList().join(u','),
+                QString::fromLatin1(waiting.pairId), expireEnabled ? u"enabled"_s : u"disabled"_s,
+                ui.asked.value(0), otherIntact ? u"intact"_s : u"expired"_s)));
+}
+
+QTEST_MAIN(TestDashboard)
+#include "tst_dashboard.moc"
