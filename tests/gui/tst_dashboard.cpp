@@ -9,8 +9,9 @@
 #include "filterproxy.h"
 #include "localfeed.h"
 #include "mainwindow.h"
-#include "pairfixture.h"
 #include "pairmodel.h"
+#include "pairsetup.h"
+#include "playerchecks.h"
 #include "queuemodel.h"
 #include "sessionmodel.h"
 #include "testplayer.h"
@@ -72,11 +73,6 @@ QVariantList selectedKeys(const QTableView *view)
     for (const QModelIndex &index : view->selectionModel()->selectedRows())
         keys << index.data(KeyRole);
     return keys;
-}
-
-QString remoteOf(TestPlayer &player)
-{
-    return u"127.0.0.1:%1"_s.arg(player.socket().localPort());
 }
 
 // The window over a feed, every model and proxy under a model tester, operator questions
@@ -286,8 +282,8 @@ void TestDashboard::rowsFollowTraffic()
     const QAbstractItemModel *sessions = ui.sessions();
 
     // a waiting player: a queue row, a session row
-    PairFixture p(d.server, 5, u"alice"_s, u"bob"_s);
-    PAIRMATCH_CHECK(p.enterWaiter());
+    PairSetup p(d.server, 5, u"alice"_s, u"bob"_s);
+    PM_OK(p.enterWaiter());
     QTRY_COMPARE(queue->rowCount(), 1);
     QCOMPARE(cell(queue, 0, QueueModel::Type), u"5"_s);
     QCOMPARE(cell(queue, 0, QueueModel::Players), u"alice"_s);
@@ -306,7 +302,7 @@ void TestDashboard::rowsFollowTraffic()
         cell(sessions, ui.sessionRowOf(p.waiterMatching), SessionModel::Out), u"1"_s, kCountersMs);
 
     // matched: the queue row goes, a pair row comes
-    PAIRMATCH_CHECK(p.enterNewcomer());
+    PM_OK(p.enterNewcomer());
     QTRY_COMPARE(queue->rowCount(), 0);
     QTRY_VERIFY(ui.pairRow(p.pairId) >= 0);
     QCOMPARE(ui.pairs()->rowCount(), 1);
@@ -319,19 +315,19 @@ void TestDashboard::rowsFollowTraffic()
     QTRY_VERIFY(ui.eventCount(LogEvent::Kind::MatchMade, u"bob"_s) == 1);
 
     // seats taken one by one
-    PAIRMATCH_CHECK(p.seatWaiter());
+    PM_OK(p.seatWaiter());
     QTRY_COMPARE(ui.pairCell(p.pairId, PairModel::State), u"waiting"_s);
     QCOMPARE(ui.pairCell(p.pairId, PairModel::Seats), u"1/2"_s);
-    PAIRMATCH_CHECK(p.seatNewcomer());
+    PM_OK(p.seatNewcomer());
     QTRY_COMPARE(ui.pairCell(p.pairId, PairModel::State), u"started"_s);
     QCOMPARE(ui.pairCell(p.pairId, PairModel::Seats), u"2/2"_s);
     QCOMPARE(ui.pairCell(p.pairId, PairModel::TimeLeft), u"–"_s);
     QTRY_VERIFY(ui.eventCount(LogEvent::Kind::PairStarted) == 1);
 
     // moves
-    PAIRMATCH_CHECK(p.move(true, 1));
-    PAIRMATCH_CHECK(p.move(false, 2));
-    PAIRMATCH_CHECK(p.move(true, 3));
+    PM_OK(p.move(true, 1));
+    PM_OK(p.move(false, 2));
+    PM_OK(p.move(true, 3));
     QTRY_COMPARE_WITH_TIMEOUT(ui.pairCell(p.pairId, PairModel::Moves), u"3"_s, kCountersMs);
 
     // the round sessions: userId, endpoint, counters
@@ -380,8 +376,8 @@ void TestDashboard::kickSeatedSession()
     InProcess d;
     QVERIFY(d.server.isListening());
     Dashboard &ui = d.dashboard;
-    PairFixture p(d.server, 1, u"alice"_s, u"bob"_s);
-    PAIRMATCH_CHECK(p.start());
+    PairSetup p(d.server, 1, u"alice"_s, u"bob"_s);
+    PM_OK(p.start());
     QTRY_COMPARE(ui.pairCell(p.pairId, PairModel::State), u"started"_s);
     const PairModel *pairs = d.window.pairModel();
     const quint64 aliceSeat
@@ -431,9 +427,9 @@ void TestDashboard::expireHalfSeatedPair()
     InProcess d;
     QVERIFY(d.server.isListening());
     Dashboard &ui = d.dashboard;
-    PairFixture p(d.server, 1, u"alice"_s, u"bob"_s);
-    PAIRMATCH_CHECK(p.match());
-    PAIRMATCH_CHECK(p.seatWaiter());
+    PairSetup p(d.server, 1, u"alice"_s, u"bob"_s);
+    PM_OK(p.match());
+    PM_OK(p.seatWaiter());
     QTRY_COMPARE(ui.pairCell(p.pairId, PairModel::State), u"waiting"_s);
 
     d.window.pairView()->selectRow(ui.pairRow(p.pairId));
@@ -468,11 +464,11 @@ void TestDashboard::declinedConfirmationDoesNothing()
     InProcess d;
     QVERIFY(d.server.isListening());
     Dashboard &ui = d.dashboard;
-    PairFixture started(d.server, 1, u"alice"_s, u"bob"_s);
-    PAIRMATCH_CHECK(started.start());
-    PairFixture waiting(d.server, 2, u"carol"_s, u"dave"_s);
-    PAIRMATCH_CHECK(waiting.match());
-    PAIRMATCH_CHECK(waiting.seatWaiter());
+    PairSetup started(d.server, 1, u"alice"_s, u"bob"_s);
+    PM_OK(started.start());
+    PairSetup waiting(d.server, 2, u"carol"_s, u"dave"_s);
+    PM_OK(waiting.match());
+    PM_OK(waiting.seatWaiter());
     QTRY_COMPARE(ui.pairCell(waiting.pairId, PairModel::State), u"waiting"_s);
     QTRY_VERIFY_WITH_TIMEOUT(ui.sessionRow(u"alice"_s, u"round"_s) >= 0, kCountersMs);
     ui.answer = false;
@@ -498,7 +494,7 @@ void TestDashboard::declinedConfirmationDoesNothing()
     QCOMPARE(started.waiterRound.pendingCount(), 0);
     QVERIFY(started.newcomerRound.sync());
     QCOMPARE(started.newcomerRound.pendingCount(), 0);
-    PAIRMATCH_CHECK(started.move(true, u"still here"_s));
+    PM_OK(started.move(true, u"still here"_s));
     QVERIFY(waiting.waiterRound.sync());
     QVERIFY(waiting.waiterRound.isOpen());
     QCOMPARE(waiting.waiterRound.pendingCount(), 0);
@@ -561,11 +557,11 @@ void TestDashboard::filters()
     InProcess d;
     QVERIFY(d.server.isListening());
     Dashboard &ui = d.dashboard;
-    PairFixture kicked(d.server, 1, u"carol"_s, u"dave"_s);
-    PAIRMATCH_CHECK(kicked.start());
-    PairFixture expired(d.server, 2, u"erin"_s, u"fred"_s);
-    PAIRMATCH_CHECK(expired.match());
-    PAIRMATCH_CHECK(expired.seatWaiter());
+    PairSetup kicked(d.server, 1, u"carol"_s, u"dave"_s);
+    PM_OK(kicked.start());
+    PairSetup expired(d.server, 2, u"erin"_s, u"fred"_s);
+    PM_OK(expired.match());
+    PM_OK(expired.seatWaiter());
     QTRY_COMPARE(ui.pairCell(expired.pairId, PairModel::State), u"waiting"_s);
     const PairModel *pairs = d.window.pairModel();
     const quint64 carolSeat
@@ -627,8 +623,8 @@ void TestDashboard::filters()
     // the toolbar's userId filter narrows the pairs, sessions and queues
     auto *toolbarFilter = d.window.findChild<QToolBar *>()->findChild<QLineEdit *>();
     QVERIFY(toolbarFilter);
-    PairFixture other(d.server, 3, u"gina"_s, u"hugo"_s);
-    PAIRMATCH_CHECK(other.match());
+    PairSetup other(d.server, 3, u"gina"_s, u"hugo"_s);
+    PM_OK(other.match());
     QTRY_COMPARE(ui.pairs()->rowCount(), 2); // the expired pair is gone, the kicked one over
     toolbarFilter->setText(u"HUGO"_s); // case-insensitive
     QCOMPARE(ui.pairs()->rowCount(), 1);
@@ -656,8 +652,8 @@ void TestDashboard::attachedShowsTheSameRows()
     QVERIFY(walt.open(server.matchingUrl(4)));
     walt.entry(u"walt"_s);
     QVERIFY2(walt.expect(u"entried"_s), qPrintable(walt.lastMismatch()));
-    PairFixture first(server, 1, u"alice"_s, u"bob"_s);
-    PAIRMATCH_CHECK(first.start());
+    PairSetup first(server, 1, u"alice"_s, u"bob"_s);
+    PM_OK(first.start());
 
     LocalFeed local(server.core());
     Dashboard inProcess(&local);
@@ -674,11 +670,11 @@ void TestDashboard::attachedShowsTheSameRows()
     QCOMPARE(attached.window.queueModel()->rowCount(), 1);
 
     // traffic after: a pair with one seat, moves, a closed session, another waiting player
-    PairFixture second(server, 2, u"carol"_s, u"dave"_s);
-    PAIRMATCH_CHECK(second.match());
-    PAIRMATCH_CHECK(second.seatWaiter());
-    PAIRMATCH_CHECK(first.move(true, 1));
-    PAIRMATCH_CHECK(first.move(false, 2));
+    PairSetup second(server, 2, u"carol"_s, u"dave"_s);
+    PM_OK(second.match());
+    PM_OK(second.seatWaiter());
+    PM_OK(first.move(true, 1));
+    PM_OK(first.move(false, 2));
     first.waiterMatching.close();
     TestPlayer yves;
     QVERIFY(yves.open(server.matchingUrl(7)));
@@ -752,11 +748,11 @@ void TestDashboard::selectionStaysOffOtherPairsWhenSelectedIsRemoved()
     InProcess d;
     QVERIFY(d.server.isListening());
     Dashboard &ui = d.dashboard;
-    PairFixture done(d.server, 1, u"ann"_s, u"ben"_s);
-    PAIRMATCH_CHECK(done.start());
-    PairFixture waiting(d.server, 2, u"cat"_s, u"dan"_s);
-    PAIRMATCH_CHECK(waiting.match());
-    PAIRMATCH_CHECK(waiting.seatWaiter());
+    PairSetup done(d.server, 1, u"ann"_s, u"ben"_s);
+    PM_OK(done.start());
+    PairSetup waiting(d.server, 2, u"cat"_s, u"dan"_s);
+    PM_OK(waiting.match());
+    PM_OK(waiting.seatWaiter());
     QTRY_COMPARE(ui.pairCell(waiting.pairId, PairModel::State), u"waiting"_s);
     d.window.pairView()->selectRow(ui.pairRow(done.pairId));
     QCOMPARE(selectedKeys(d.window.pairView()), QVariantList {QString::fromLatin1(done.pairId)});

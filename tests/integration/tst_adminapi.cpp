@@ -3,9 +3,12 @@
 // client dropped without slowing the players. The real AdminServer on 127.0.0.1 and a free
 // port, next to the in-process player server.
 #include "adminserver.h"
-#include "pairfixture.h"
+#include "pairsetup.h"
+#include "playerchecks.h"
+#include "rawwsclient.h"
 #include "testplayer.h"
 #include "testserver.h"
+#include "waituntil.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
@@ -33,68 +36,6 @@ ServerConfig adminConfig()
     c.adminPort = 0;
     c.adminToken = kToken.toByteArray();
     return c;
-}
-
-QString compact(const QJsonObject &o)
-{
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
-}
-
-// Spins the event loop until pred() holds or timeoutMs passed; returns pred().
-template <typename Pred> bool waitUntil(Pred &&pred, int timeoutMs = 5000)
-{
-    for (QDeadlineTimer deadline(timeoutMs); !pred() && !deadline.hasExpired();)
-        QTest::qWait(1);
-    return pred();
-}
-
-QByteArray upgradeRequest(
-    const QByteArray &path, const QByteArray &authorization = {}, const QByteArray &method = "GET")
-{
-    QByteArray r = method + ' ' + path
-        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
-    if (!authorization.isNull())
-        r += "Authorization: " + authorization + "\r\n";
-    return r + "\r\n";
-}
-
-// One HTTP exchange over raw TCP: the response head as the server sent it.
-struct HttpAnswer {
-    QByteArray head; // through the empty line; empty when none came
-    bool closedByServer = false; // the server ended the connection afterwards
-    int status() const
-    {
-        const QList<QByteArray> parts = head.left(head.indexOf("\r\n")).split(' ');
-        return parts.size() >= 2 && parts[0] == "HTTP/1.1" ? parts[1].toInt() : -1;
-    }
-    QByteArray statusLine() const { return head.left(head.indexOf("\r\n")); }
-};
-
-HttpAnswer exchange(quint16 port, const QByteArray &request, bool waitForClose = true)
-{
-    HttpAnswer answer;
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!waitUntil([&] { return socket.state() == QAbstractSocket::ConnectedState; }))
-        return answer;
-    socket.write(request);
-    QByteArray received;
-    waitUntil([&] {
-        received += socket.readAll();
-        return received.contains("\r\n\r\n") || socket.state() != QAbstractSocket::ConnectedState;
-    });
-    received += socket.readAll();
-    const qsizetype end = received.indexOf("\r\n\r\n");
-    if (end >= 0)
-        answer.head = received.left(end + 4);
-    if (waitForClose) {
-        answer.closedByServer = waitUntil([&] {
-            socket.readAll();
-            return socket.state() == QAbstractSocket::UnconnectedState;
-        });
-    }
-    return answer;
 }
 
 // An admin API client over QWebSocket: records the first snapshot, every later snapshot,
@@ -129,7 +70,7 @@ public:
     }
     qsizetype snapshotCount() const { return m_snapshots.size(); }
 
-    void send(const QJsonObject &o) { m_socket.sendTextMessage(compact(o)); }
+    void send(const QJsonObject &o) { m_socket.sendTextMessage(toText(o)); }
     void sendText(const QString &text) { m_socket.sendTextMessage(text); }
 
     // The next answer to a command (`result` or `error`); empty on timeout.
@@ -191,11 +132,11 @@ private:
                 const QJsonObject u = v.toObject();
                 const auto seq = quint64(u.value("seq"_L1).toDouble());
                 if (u.value("command"_L1).toString() != "update"_L1)
-                    noteError(u"not an update: %1"_s.arg(compact(u)));
+                    noteError(u"not an update: %1"_s.arg(toText(u)));
                 if (!m_haveSeq)
-                    noteError(u"an update before any snapshot: %1"_s.arg(compact(u)));
+                    noteError(u"an update before any snapshot: %1"_s.arg(toText(u)));
                 else if (seq != m_lastSeq + 1)
-                    noteError(u"seq %1 after %2: %3"_s.arg(seq).arg(m_lastSeq).arg(compact(u)));
+                    noteError(u"seq %1 after %2: %3"_s.arg(seq).arg(m_lastSeq).arg(toText(u)));
                 m_lastSeq = seq;
                 m_updates.append(u);
             }
@@ -233,11 +174,6 @@ struct AdminSetup {
     AdminServer admin;
     bool listening = false;
 };
-
-QString remoteOf(TestPlayer &player)
-{
-    return u"127.0.0.1:%1"_s.arg(player.socket().localPort());
-}
 
 // The session of this player's connection in a snapshot or update array; empty if absent.
 QJsonObject sessionOf(const QJsonArray &sessions, TestPlayer &player)
@@ -290,7 +226,7 @@ QString checkResult(const QJsonObject &reply, const QString &action, bool ok)
         || reply.value("action"_L1).toString() != action || reply.value("ok"_L1) != QJsonValue(ok)
         || reply.value("message"_L1).toString().isEmpty()) {
         return u"expected {\"command\":\"result\",\"action\":\"%1\",\"ok\":%2,\"message\":...}, "
-               "got %3"_s.arg(action, ok ? u"true"_s : u"false"_s, compact(reply));
+               "got %3"_s.arg(action, ok ? u"true"_s : u"false"_s, toText(reply));
     }
     return {};
 }
@@ -395,7 +331,7 @@ void TestAdminApi::refusedHandshake()
     QFETCH(int, status);
     AdminSetup setup;
     QVERIFY(setup.listening);
-    const HttpAnswer answer = exchange(setup.admin.port(), request);
+    const HttpAnswer answer = httpExchange(setup.admin.port(), request);
     QVERIFY2(answer.status() == status,
         qPrintable(u"expected HTTP %1, got '%2'"_s.arg(status).arg(
             QString::fromLatin1(answer.statusLine()))));
@@ -460,7 +396,7 @@ void TestAdminApi::playerPortDoesNotServeAdmin()
     QVERIFY(setup.listening);
     QVERIFY(setup.server.port() != setup.admin.port());
     const HttpAnswer answer
-        = exchange(setup.server.port(), upgradeRequest("/admin", "Bearer t0ken"));
+        = httpExchange(setup.server.port(), upgradeRequest("/admin", "Bearer t0ken"));
     QVERIFY2(answer.status() == 404, answer.statusLine().constData());
     TestPlayer player;
     QCOMPARE(player.openExpectingRefusal(setup.server.url(u"/admin"_s)), 404);
@@ -478,11 +414,11 @@ void TestAdminApi::snapshotMatchesState()
     QVERIFY(walt.open(server.matchingUrl(4)));
     walt.entry(u"walt"_s);
     QVERIFY2(walt.expect(u"entried"_s), qPrintable(walt.lastMismatch()));
-    PairFixture started(server, 2, u"ann"_s, u"ben"_s);
-    PAIRMATCH_CHECK(started.start());
-    PAIRMATCH_CHECK(started.move(true, 1));
-    PairFixture issued(server, 3, u"cat"_s, u"dan"_s);
-    PAIRMATCH_CHECK(issued.match());
+    PairSetup started(server, 2, u"ann"_s, u"ben"_s);
+    PM_OK(started.start());
+    PM_OK(started.move(true, 1));
+    PairSetup issued(server, 3, u"cat"_s, u"dan"_s);
+    PM_OK(issued.match());
 
     AdminPeer peer;
     QVERIFY(peer.open(setup.admin));
@@ -642,8 +578,8 @@ void TestAdminApi::kick()
 {
     AdminSetup setup;
     QVERIFY(setup.listening);
-    PairFixture pair(setup.server, 1, u"ann"_s, u"ben"_s);
-    PAIRMATCH_CHECK(pair.start());
+    PairSetup pair(setup.server, 1, u"ann"_s, u"ben"_s);
+    PM_OK(pair.start());
     AdminPeer peer;
     QVERIFY(peer.open(setup.admin));
     const QJsonObject p = pairOf(peer.first().value("pairs"_L1).toArray(), pair.pairId);
@@ -654,7 +590,7 @@ void TestAdminApi::kick()
             .toInteger());
 
     peer.send(kickCommand(annSeat));
-    PAIRMATCH_CHECK(checkResult(peer.reply(), u"kick"_s, true));
+    PM_OK(checkResult(peer.reply(), u"kick"_s, true));
     QVERIFY(pair.waiterRound.waitClosed());
     QCOMPARE(pair.waiterRound.closeCode(), 4000);
     QCOMPARE(pair.waiterRound.closeReason(), u"kicked by operator"_s);
@@ -682,7 +618,7 @@ void TestAdminApi::kick()
 
     // a second kick of the same session finds nothing to do
     peer.send(kickCommand(annSeat));
-    PAIRMATCH_CHECK(checkResult(peer.reply(), u"kick"_s, false));
+    PM_OK(checkResult(peer.reply(), u"kick"_s, false));
 }
 
 void TestAdminApi::kickUnknownSession()
@@ -694,7 +630,7 @@ void TestAdminApi::kickUnknownSession()
     AdminPeer peer;
     QVERIFY(peer.open(setup.admin));
     peer.send(kickCommand(999'999));
-    PAIRMATCH_CHECK(checkResult(peer.reply(), u"kick"_s, false));
+    PM_OK(checkResult(peer.reply(), u"kick"_s, false));
     // 0 is no session id at all: a bad request, not a failed kick
     peer.send(kickCommand(0));
     const QJsonObject reply = peer.reply();
@@ -708,9 +644,9 @@ void TestAdminApi::expire()
 {
     AdminSetup setup;
     QVERIFY(setup.listening);
-    PairFixture pair(setup.server, 1, u"ann"_s, u"ben"_s);
-    PAIRMATCH_CHECK(pair.match());
-    PAIRMATCH_CHECK(pair.seatWaiter());
+    PairSetup pair(setup.server, 1, u"ann"_s, u"ben"_s);
+    PM_OK(pair.match());
+    PM_OK(pair.seatWaiter());
     AdminPeer peer;
     QVERIFY(peer.open(setup.admin));
     QCOMPARE(
@@ -718,7 +654,7 @@ void TestAdminApi::expire()
         u"waiting"_s);
 
     peer.send(expireCommand(pair.pairId));
-    PAIRMATCH_CHECK(checkResult(peer.reply(), u"expire"_s, true));
+    PM_OK(checkResult(peer.reply(), u"expire"_s, true));
     QVERIFY2(pair.waiterRound.expect(u"invalid"_s), qPrintable(pair.waiterRound.lastMismatch()));
     QVERIFY(pair.waiterRound.waitClosed());
     QCOMPARE(pair.waiterRound.closeCode(), 1000);
@@ -745,15 +681,15 @@ void TestAdminApi::expireRefused()
 {
     AdminSetup setup;
     QVERIFY(setup.listening);
-    PairFixture pair(setup.server, 1, u"ann"_s, u"ben"_s);
-    PAIRMATCH_CHECK(pair.start());
+    PairSetup pair(setup.server, 1, u"ann"_s, u"ben"_s);
+    PM_OK(pair.start());
     AdminPeer peer;
     QVERIFY(peer.open(setup.admin));
     peer.send(expireCommand(pair.pairId)); // started: its prepare timeout no longer applies
-    PAIRMATCH_CHECK(checkResult(peer.reply(), u"expire"_s, false));
+    PM_OK(checkResult(peer.reply(), u"expire"_s, false));
     peer.send(expireCommand("no-such-pair"));
-    PAIRMATCH_CHECK(checkResult(peer.reply(), u"expire"_s, false));
-    PAIRMATCH_CHECK(pair.move(false, u"still playing"_s));
+    PM_OK(checkResult(peer.reply(), u"expire"_s, false));
+    PM_OK(pair.move(false, u"still playing"_s));
 }
 
 void TestAdminApi::drainAndUndrain()
@@ -769,14 +705,14 @@ void TestAdminApi::drainAndUndrain()
     QVERIFY(peer.open(setup.admin));
 
     peer.send({{u"command"_s, u"drain"_s}});
-    PAIRMATCH_CHECK(checkResult(peer.reply(), u"drain"_s, true));
+    PM_OK(checkResult(peer.reply(), u"drain"_s, true));
     const QJsonObject draining = peer.waitUpdate(u"draining"_s);
     QCOMPARE(draining.value("draining"_L1), QJsonValue(true));
     QVERIFY(!peer.waitUpdate(u"event"_s,
                      [](const QJsonObject &u) { return u[u"event"_s][u"kind"_s] == u"drain"_s; })
                  .isEmpty());
     peer.send({{u"command"_s, u"drain"_s}}); // again: nothing changes, still answered
-    PAIRMATCH_CHECK(checkResult(peer.reply(), u"drain"_s, true));
+    PM_OK(checkResult(peer.reply(), u"drain"_s, true));
 
     TestPlayer xena;
     QVERIFY(xena.open(server.matchingUrl(6)));
@@ -792,7 +728,7 @@ void TestAdminApi::drainAndUndrain()
     QCOMPARE(queue.at(0)[u"userId"_s].toString(), u"walt"_s);
 
     peer.send({{u"command"_s, u"undrain"_s}});
-    PAIRMATCH_CHECK(checkResult(peer.reply(), u"undrain"_s, true));
+    PM_OK(checkResult(peer.reply(), u"undrain"_s, true));
     QVERIFY(!peer.waitUpdate(u"draining"_s,
                      [](const QJsonObject &u) { return u[u"draining"_s] == QJsonValue(false); })
                  .isEmpty());
@@ -841,7 +777,7 @@ void TestAdminApi::malformedCommand()
     QVERIFY2(reply.value("command"_L1).toString() == "error"_L1
             && reply.value("code"_L1).toString() == code
             && !reply.value("message"_L1).toString().isEmpty(),
-        qPrintable(u"expected error %1, got %2"_s.arg(code, compact(reply))));
+        qPrintable(u"expected error %1, got %2"_s.arg(code, toText(reply))));
     // nothing happened, and the connection goes on
     QVERIFY(walt.sync());
     QVERIFY(walt.isOpen());
@@ -878,16 +814,16 @@ void TestAdminApi::anotherClientsSnapshotDoesNotHideMoves()
 {
     AdminSetup setup;
     QVERIFY(setup.listening);
-    PairFixture pair(setup.server, 1, u"ann"_s, u"ben"_s);
-    PAIRMATCH_CHECK(pair.start());
+    PairSetup pair(setup.server, 1, u"ann"_s, u"ben"_s);
+    PM_OK(pair.start());
     AdminPeer first;
     QVERIFY(first.open(setup.admin));
     // right after a stats tick, so that the next one is about a second away
     qsizetype at = 0;
     QVERIFY(!first.waitUpdate(u"stats"_s, {}, 0, &at, 3000).isEmpty());
-    PAIRMATCH_CHECK(pair.move(true, 1));
-    PAIRMATCH_CHECK(pair.move(false, 2));
-    PAIRMATCH_CHECK(pair.move(true, 3));
+    PM_OK(pair.move(true, 1));
+    PM_OK(pair.move(false, 2));
+    PM_OK(pair.move(true, 3));
 
     AdminPeer second; // its snapshot shows the three moves
     QVERIFY(second.open(setup.admin));
@@ -918,8 +854,8 @@ void TestAdminApi::stalledClientIsDropped()
     TestServer &server = setup.server;
 
     // a pair that keeps playing throughout
-    PairFixture relay(server, 1, u"ann"_s, u"ben"_s);
-    PAIRMATCH_CHECK(relay.start());
+    PairSetup relay(server, 1, u"ann"_s, u"ben"_s);
+    PM_OK(relay.start());
     int moves = 0;
 
     // an admin client that reads, and one that does not
@@ -982,7 +918,7 @@ void TestAdminApi::stalledClientIsDropped()
             QJsonObject m = p->next();
             if (m.value("command"_L1).toString() == "entried"_L1)
                 m = p->next();
-            QVERIFY2(m.value("command"_L1).toString() == "prepare"_L1, qPrintable(compact(m)));
+            QVERIFY2(m.value("command"_L1).toString() == "prepare"_L1, qPrintable(toText(m)));
         }
         for (int i = 0; i < kNoisePerRound; ++i)
             noisy.sendText(u"not json"_s);
@@ -990,7 +926,7 @@ void TestAdminApi::stalledClientIsDropped()
         noisy.takeAll();
         for (const auto &p : churn)
             p->close();
-        PAIRMATCH_CHECK(relay.move(moves % 2 == 0, moves));
+        PM_OK(relay.move(moves % 2 == 0, moves));
         ++moves;
     }
     QVERIFY2(setup.admin.clientCount() == 1,
@@ -1014,7 +950,7 @@ void TestAdminApi::stalledClientIsDropped()
 
     // the players play on
     for (int i = 0; i < 10; ++i, ++moves)
-        PAIRMATCH_CHECK(relay.move(moves % 2 == 0, moves));
+        PM_OK(relay.move(moves % 2 == 0, moves));
     QCOMPARE(pairOf(toJson(server.core().snapshot()).value("pairs"_L1).toArray(), relay.pairId)
                  .value("moves"_L1)
                  .toInt(),

@@ -23,30 +23,19 @@ namespace {
 // server closes the connection and no WebSocket opened.
 QString refusedWith(TestServer &server, const QByteArray &request, int status)
 {
-    RawWsClient raw;
-    if (!raw.connectTo(server.port()))
-        return u"no TCP connection"_s;
-    raw.writeRaw(request);
-    const int got = raw.readResponseStatus();
-    if (got != status) {
-        return u"expected HTTP %1, got %2: '%3'"_s.arg(status).arg(got).arg(
-            QString::fromLatin1(raw.statusLine()));
+    const HttpAnswer answer = httpExchange(server.port(), request);
+    if (answer.status() != status) {
+        return u"expected HTTP %1, got %2: '%3'"_s.arg(status)
+            .arg(answer.status())
+            .arg(QString::fromLatin1(answer.statusLine()));
     }
-    if (!raw.statusLine().startsWith("HTTP/1.1 " + QByteArray::number(status) + ' '))
-        return u"bad status line '%1'"_s.arg(QString::fromLatin1(raw.statusLine()));
-    if (!raw.waitDisconnected())
+    if (!answer.statusLine().startsWith("HTTP/1.1 " + QByteArray::number(status) + ' '))
+        return u"bad status line '%1'"_s.arg(QString::fromLatin1(answer.statusLine()));
+    if (!answer.closedByServer)
         return u"the server kept the refused connection open"_s;
     if (server.core().connectionCount() != 0)
         return u"a WebSocket opened: %1 connections"_s.arg(server.core().connectionCount());
     return {};
-}
-
-QByteArray upgradeRequest(
-    const QByteArray &method, const QByteArray &path, const QByteArray &version = "HTTP/1.1")
-{
-    return method + ' ' + path + ' ' + version
-        + "\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 }
 
 QString dataFile(const char *name)
@@ -102,7 +91,7 @@ void TestHandshake::unknownPathIsRefusedWith404()
     QFETCH(QByteArray, path);
     TestServer server;
     QVERIFY(server.isListening());
-    PM_OK(refusedWith(server, upgradeRequest("GET", path), 404));
+    PM_OK(refusedWith(server, upgradeRequest(path), 404));
 }
 
 void TestHandshake::badTypeIsRefusedWith400_data()
@@ -127,7 +116,7 @@ void TestHandshake::badTypeIsRefusedWith400()
     QFETCH(QByteArray, type);
     TestServer server;
     QVERIFY(server.isListening());
-    PM_OK(refusedWith(server, upgradeRequest("GET", "/ws/matching/" + type), 400));
+    PM_OK(refusedWith(server, upgradeRequest("/ws/matching/" + type), 400));
 }
 
 void TestHandshake::refusalAsWebSocketClientSeesIt_data()
@@ -221,7 +210,7 @@ void TestHandshake::fullServerRefusesWith503()
 
     RawWsClient raw;
     QVERIFY(raw.connectTo(server.port()));
-    raw.writeRaw(upgradeRequest("GET", "/ws/matching/1"));
+    raw.writeRaw(upgradeRequest("/ws/matching/1"));
     QCOMPARE(raw.readResponseStatus(), 503);
     QVERIFY2(raw.statusLine().startsWith("HTTP/1.1 503 "), raw.statusLine().constData());
     QVERIFY(raw.waitDisconnected());
@@ -246,7 +235,7 @@ void TestHandshake::fullServerRefusesWith503()
 void TestHandshake::incompleteHandshakeIsCut_data()
 {
     QTest::addColumn<QByteArray>("sent");
-    const QByteArray full = upgradeRequest("GET", "/ws/matching/1");
+    const QByteArray full = upgradeRequest("/ws/matching/1");
     QTest::newRow("nothing") << QByteArray();
     QTest::newRow("half a request line") << QByteArray("GET /ws/matc");
     QTest::newRow("request line only") << QByteArray("GET /ws/matching/1 HTTP/1.1\r\n");
@@ -278,14 +267,14 @@ void TestHandshake::incompleteHandshakeIsCut()
 void TestHandshake::nonGetRequestIsRefusedWith400_data()
 {
     QTest::addColumn<QByteArray>("request");
-    QTest::newRow("POST") << upgradeRequest("POST", "/ws/matching/1");
-    QTest::newRow("PUT") << upgradeRequest("PUT", "/ws/matching/1");
-    QTest::newRow("HEAD") << upgradeRequest("HEAD", "/ws/matching/1");
-    QTest::newRow("OPTIONS") << upgradeRequest("OPTIONS", "/ws/round/abc");
-    QTest::newRow("lower-case get") << upgradeRequest("get", "/ws/matching/1");
+    QTest::newRow("POST") << upgradeRequest("/ws/matching/1", {}, "POST");
+    QTest::newRow("PUT") << upgradeRequest("/ws/matching/1", {}, "PUT");
+    QTest::newRow("HEAD") << upgradeRequest("/ws/matching/1", {}, "HEAD");
+    QTest::newRow("OPTIONS") << upgradeRequest("/ws/round/abc", {}, "OPTIONS");
+    QTest::newRow("lower-case get") << upgradeRequest("/ws/matching/1", {}, "get");
     QTest::newRow("not HTTP") << QByteArray("HELLO\r\n\r\n");
     // docs/protocol.md: GET <path> HTTP/1.1, nothing else
-    QTest::newRow("HTTP/1.0") << upgradeRequest("GET", "/ws/matching/1", "HTTP/1.0");
+    QTest::newRow("HTTP/1.0") << upgradeRequest("/ws/matching/1", {}, "GET", "HTTP/1.0");
 }
 
 void TestHandshake::nonGetRequestIsRefusedWith400()

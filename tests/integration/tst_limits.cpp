@@ -71,8 +71,8 @@ void TestLimits::binaryFrameIsBadFrame()
         return;
     }
     PairSetup pair(server);
-    TestPlayer a, b;
-    PM_OK(pair.start(a, b));
+    PM_OK(pair.start());
+    TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     a.sendBinary(QByteArray(R"({"command":"game","data":1})"));
     PM_OK(expectError(a, u"bad_frame"_s));
     PM_OK(expectNothingMore(b)); // nothing relayed
@@ -223,19 +223,12 @@ void TestLimits::slowReaderIsCut()
     PM_OK(pair.match());
 
     RawWsClient slow; // alice, by hand
-    QVERIFY(slow.open(server.port(), "/ws/round/" + pair.pairId));
-    slow.sendText(QJsonDocument(
-        QJsonObject {{u"command"_s, u"prepared"_s}, {u"user"_s, TestPlayer::user(u"alice"_s)},
-            {u"token"_s, pair.waiterToken}})
-                      .toJson(QJsonDocument::Compact));
-    std::optional<RawWsClient::Frame> f = slow.nextDataFrame();
-    QVERIFY(f);
-    QCOMPARE(parse(f->payload), message(u"wait"_s));
+    PM_OK(pair.seatWaiter(slow));
     TestPlayer b;
     PM_OK(pair.openRound(b));
     pair.preparedAsNewcomer(b);
     PM_OK(expectCommand(b, u"start"_s));
-    f = slow.nextDataFrame();
+    const std::optional<RawWsClient::Frame> f = slow.nextDataFrame();
     QVERIFY(f);
     QCOMPARE(parse(f->payload).value(u"command"_s).toString(), u"start"_s);
 

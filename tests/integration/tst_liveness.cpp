@@ -29,25 +29,6 @@ ServerConfig livenessConfig()
     return c;
 }
 
-QByteArray compact(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-QString expectFrame(RawWsClient &raw, const QJsonObject &expected)
-{
-    const std::optional<RawWsClient::Frame> f = raw.nextDataFrame();
-    if (!f)
-        return u"expected %1, got no frame"_s.arg(toText(expected));
-    const QJsonObject got = QJsonDocument::fromJson(f->payload).object();
-    if (f->opcode != RawWsClient::Text || got != expected) {
-        return u"expected %1, got opcode %2 '%3'"_s.arg(toText(expected))
-            .arg(f->opcode)
-            .arg(QString::fromUtf8(f->payload));
-    }
-    return {};
-}
-
 // The raw client was closed by the server for not answering its pings.
 QString expectPingTimeoutClose(RawWsClient &raw)
 {
@@ -103,8 +84,8 @@ void TestLiveness::answeringPeersStayConnected()
     PM_OK(expectNothingMore(player));
     player.entry(u"alice"_s);
     PM_OK(expectMessage(player, message(u"entried"_s)));
-    answering.sendText(
-        compact(QJsonObject {{u"command"_s, u"entry"_s}, {u"user"_s, TestPlayer::user(u"bob"_s)}}));
+    answering.send(
+        QJsonObject {{u"command"_s, u"entry"_s}, {u"user"_s, TestPlayer::user(u"bob"_s)}});
     QJsonObject prepare;
     PM_OK(expectCommand(player, u"prepare"_s, &prepare));
     QCOMPARE(prepare.value(u"users"_s)[0][u"userId"_s].toString(), u"bob"_s);
@@ -135,17 +116,12 @@ void TestLiveness::deadSeatedPeerGivesOpponentNone()
 
     RawWsClient a; // alice: answers pings until seated and started, then falls silent
     a.setAnswerPings(true);
-    QVERIFY(a.open(server.port(), "/ws/round/" + pair.pairId));
-    a.sendText(compact(QJsonObject {{u"command"_s, u"prepared"_s},
-        {u"user"_s, TestPlayer::user(u"alice"_s)}, {u"token"_s, pair.waiterToken}}));
-    PM_OK(expectFrame(a, message(u"wait"_s)));
+    PM_OK(pair.seatWaiter(a));
     TestPlayer b;
     PM_OK(pair.openRound(b));
     pair.preparedAsNewcomer(b);
     PM_OK(expectCommand(b, u"start"_s));
-    PM_OK(expectFrame(a,
-        QJsonObject {{u"command"_s, u"start"_s},
-            {u"users"_s, QJsonArray {TestPlayer::user(u"alice"_s), TestPlayer::user(u"bob"_s)}}}));
+    PM_OK(expectFrame(a, startMessage(TestPlayer::user(u"alice"_s), TestPlayer::user(u"bob"_s))));
 
     a.setAnswerPings(false);
     PM_OK(expectPingTimeoutClose(a));
@@ -168,10 +144,7 @@ void TestLiveness::deadSeatedPeerBeforeStartFreesSeat()
 
     RawWsClient a;
     a.setAnswerPings(true);
-    QVERIFY(a.open(server.port(), "/ws/round/" + pair.pairId));
-    a.sendText(compact(QJsonObject {{u"command"_s, u"prepared"_s},
-        {u"user"_s, TestPlayer::user(u"alice"_s)}, {u"token"_s, pair.waiterToken}}));
-    PM_OK(expectFrame(a, message(u"wait"_s)));
+    PM_OK(pair.seatWaiter(a));
     a.setAnswerPings(false);
     PM_OK(expectPingTimeoutClose(a));
 
@@ -182,8 +155,8 @@ void TestLiveness::deadSeatedPeerBeforeStartFreesSeat()
     pair.preparedAsNewcomer(b);
     PM_OK(expectMessage(b, message(u"wait"_s)));
     pair.preparedAsWaiter(a2);
-    const QJsonObject start {{u"command"_s, u"start"_s},
-        {u"users"_s, QJsonArray {TestPlayer::user(u"bob"_s), TestPlayer::user(u"alice"_s)}}};
+    const QJsonObject start
+        = startMessage(TestPlayer::user(u"bob"_s), TestPlayer::user(u"alice"_s));
     PM_OK(expectMessage(b, start));
     PM_OK(expectMessage(a2, start));
 }
@@ -195,8 +168,7 @@ void TestLiveness::deadWaiterLeavesQueue()
     RawWsClient dead;
     dead.setAnswerPings(true);
     QVERIFY(dead.open(server.port(), "/ws/matching/6"));
-    dead.sendText(compact(
-        QJsonObject {{u"command"_s, u"entry"_s}, {u"user"_s, TestPlayer::user(u"alice"_s)}}));
+    dead.send(QJsonObject {{u"command"_s, u"entry"_s}, {u"user"_s, TestPlayer::user(u"alice"_s)}});
     PM_OK(expectFrame(dead, message(u"entried"_s)));
     dead.setAnswerPings(false);
     PM_OK(expectPingTimeoutClose(dead));
@@ -224,10 +196,7 @@ void TestLiveness::silentPeerIsTakenOverByReconnect()
     PairSetup pair(server);
     PM_OK(pair.match());
     RawWsClient old;
-    QVERIFY(old.open(server.port(), "/ws/round/" + pair.pairId));
-    old.sendText(compact(QJsonObject {{u"command"_s, u"prepared"_s},
-        {u"user"_s, TestPlayer::user(u"alice"_s)}, {u"token"_s, pair.waiterToken}}));
-    PM_OK(expectFrame(old, message(u"wait"_s)));
+    PM_OK(pair.seatWaiter(old));
     TestPlayer b;
     PM_OK(pair.openRound(b));
     pair.preparedAsNewcomer(b);

@@ -5,7 +5,6 @@
 #include "testplayer.h"
 #include "testserver.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -14,24 +13,6 @@ using namespace pairmatch::test;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-QJsonObject gameMessage(const QString &userId, const QJsonValue &data)
-{
-    return QJsonObject {{u"command"_s, u"game"_s}, {u"userId"_s, userId}, {u"data"_s, data}};
-}
-
-QJsonObject startMessage(const QJsonObject &first, const QJsonObject &second)
-{
-    return QJsonObject {{u"command"_s, u"start"_s}, {u"users"_s, QJsonArray {first, second}}};
-}
-
-QJsonObject preparedMessage(const QJsonValue &user, const QJsonValue &token)
-{
-    QJsonObject m {{u"command"_s, u"prepared"_s}, {u"user"_s, user}};
-    if (!token.isUndefined())
-        m.insert(u"token"_s, token);
-    return m;
-}
 
 ServerConfig configWith(qint64 prepareTimeoutMs, qint64 lingerMs = 60'000)
 {
@@ -148,8 +129,8 @@ void TestRound::movesAreRelayedToBothSeatsInOneOrder()
     TestServer server;
     QVERIFY(server.isListening());
     PairSetup pair(server);
-    TestPlayer a, b;
-    PM_OK(pair.start(a, b));
+    PM_OK(pair.start());
+    TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
 
     constexpr int kMoves = 25;
     for (int i = 0; i < kMoves; ++i) {
@@ -186,8 +167,8 @@ void TestRound::moveUserIdIsSetByServer()
     TestServer server;
     QVERIFY(server.isListening());
     PairSetup pair(server);
-    TestPlayer a, b;
-    PM_OK(pair.start(a, b));
+    PM_OK(pair.start());
+    TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
 
     a.sendText(uR"({"command":"game","userId":"bob","user":{"userId":"bob"},"token":"x",)"
                uR"("data":{"userId":"bob","from":"bob"}})"_s);
@@ -209,8 +190,8 @@ void TestRound::endAnswersEndedToSenderOnly()
     TestServer server;
     QVERIFY(server.isListening());
     PairSetup pair(server);
-    TestPlayer a, b;
-    PM_OK(pair.start(a, b));
+    PM_OK(pair.start());
+    TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     b.end();
     PM_OK(expectMessage(b, message(u"ended"_s)));
     PM_OK(expectNothingMore(a));
@@ -222,8 +203,8 @@ void TestRound::gameAfterEndIsEnded()
     TestServer server;
     QVERIFY(server.isListening());
     PairSetup pair(server);
-    TestPlayer a, b;
-    PM_OK(pair.start(a, b));
+    PM_OK(pair.start());
+    TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     a.end();
     PM_OK(expectMessage(a, message(u"ended"_s)));
     a.game(1);
@@ -239,8 +220,8 @@ void TestRound::closeAfterEndSendsNothingToOpponent()
     TestServer server;
     QVERIFY(server.isListening());
     PairSetup pair(server);
-    TestPlayer a, b;
-    PM_OK(pair.start(a, b));
+    PM_OK(pair.start());
+    TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     a.end();
     PM_OK(expectMessage(a, message(u"ended"_s)));
     a.close();
@@ -248,9 +229,9 @@ void TestRound::closeAfterEndSendsNothingToOpponent()
     PM_OK(expectNothingMore(b)); // no `none`
 
     // nor when the other one, which did not send `end`, goes
-    TestPlayer c, d;
     PairSetup second(server, 2, u"carol"_s, u"dave"_s);
-    PM_OK(second.start(c, d));
+    PM_OK(second.start());
+    TestPlayer &c = second.waiterRound, &d = second.newcomerRound;
     c.end();
     PM_OK(expectMessage(c, message(u"ended"_s)));
     d.abort();
@@ -287,8 +268,8 @@ void TestRound::unknownPairAfterPairIsOver()
     TestServer server;
     QVERIFY(server.isListening());
     PairSetup pair(server);
-    TestPlayer a, b;
-    PM_OK(pair.start(a, b));
+    PM_OK(pair.start());
+    TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     a.close();
     PM_OK(expectMessage(b, message(u"none"_s)));
 
@@ -567,8 +548,8 @@ void TestRound::closeAfterStartSendsNoneAndEndsPair()
     TestServer server;
     QVERIFY(server.isListening());
     PairSetup pair(server);
-    TestPlayer a, b;
-    PM_OK(pair.start(a, b));
+    PM_OK(pair.start());
+    TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     a.game(1);
     PM_OK(expectMessage(a, gameMessage(u"alice"_s, 1)));
     PM_OK(expectMessage(b, gameMessage(u"alice"_s, 1)));
@@ -598,8 +579,8 @@ void TestRound::takeoverOfStartedPair()
     TestServer server;
     QVERIFY(server.isListening());
     PairSetup pair(server);
-    TestPlayer a, b;
-    PM_OK(pair.start(a, b));
+    PM_OK(pair.start());
+    TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     a.game(1);
     PM_OK(expectMessage(a, gameMessage(u"alice"_s, 1)));
     PM_OK(expectMessage(b, gameMessage(u"alice"_s, 1)));
@@ -629,8 +610,8 @@ void TestRound::takeoverOfEndedPair()
     TestServer server;
     QVERIFY(server.isListening());
     PairSetup pair(server);
-    TestPlayer a, b;
-    PM_OK(pair.start(a, b));
+    PM_OK(pair.start());
+    TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     a.end();
     PM_OK(expectMessage(a, message(u"ended"_s)));
 
@@ -712,8 +693,8 @@ void TestRound::overPairRemovedWhenLastConnectionCloses()
     TestServer server;
     QVERIFY(server.isListening());
     PairSetup pair(server);
-    TestPlayer a, b;
-    PM_OK(pair.start(a, b));
+    PM_OK(pair.start());
+    TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     pair.waiterMatching.close();
     pair.newcomerMatching.close();
     PM_OK(waitConnectionCount(server, 2));
@@ -746,8 +727,8 @@ void TestRound::endedPairRemovedAfterLinger()
     TestServer server(configWith(300, 300));
     QVERIFY(server.isListening());
     PairSetup pair(server);
-    TestPlayer a, b;
-    PM_OK(pair.start(a, b));
+    PM_OK(pair.start());
+    TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     a.end();
     PM_OK(expectMessage(a, message(u"ended"_s)));
 
@@ -813,8 +794,8 @@ void TestRound::gameDataSizeLimit()
     QVERIFY(server.isListening());
     QCOMPARE(server.config().maxDataBytes, 16 * 1024);
     PairSetup pair(server);
-    TestPlayer a, b;
-    PM_OK(pair.start(a, b));
+    PM_OK(pair.start());
+    TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     TextTap rawA(a.socket()), rawB(b.socket());
 
     a.sendText(uR"({"command":"game","data":%1})"_s.arg(data));
@@ -837,8 +818,8 @@ void TestRound::gameWithoutDataRelaysNull()
     TestServer server;
     QVERIFY(server.isListening());
     PairSetup pair(server);
-    TestPlayer a, b;
-    PM_OK(pair.start(a, b));
+    PM_OK(pair.start());
+    TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     TextTap rawB(b.socket());
     a.send(message(u"game"_s));
     const QJsonObject move = gameMessage(u"alice"_s, QJsonValue::Null);
@@ -894,8 +875,8 @@ void TestRound::dataIsRelayedCompactlyAndExactly()
     TestServer server;
     QVERIFY(server.isListening());
     PairSetup pair(server);
-    TestPlayer a, b;
-    PM_OK(pair.start(a, b));
+    PM_OK(pair.start());
+    TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     TextTap rawA(a.socket()), rawB(b.socket());
 
     b.sendText(u"{ \"command\" : \"game\" , \"data\" :  %1  }"_s.arg(data));

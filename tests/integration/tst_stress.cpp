@@ -5,12 +5,13 @@
 #include "playerchecks.h"
 #include "testplayer.h"
 #include "testserver.h"
+#include "waituntil.h"
 
-#include <QDeadlineTimer>
 #include <QTest>
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -35,18 +36,12 @@ bool openAll(Players &players, const std::function<QUrl(int)> &urlOf)
         const int last = std::min(int(players.size()), first + kWave);
         for (int i = first; i < last; ++i)
             players[std::size_t(i)]->socket().open(urlOf(i));
-        for (QDeadlineTimer deadline(kTimeoutMs); !deadline.hasExpired();) {
-            bool all = true;
-            for (int i = first; i < last && all; ++i)
-                all = players[std::size_t(i)]->isOpen();
-            if (all)
-                break;
-            QTest::qWait(1);
-        }
-        for (int i = first; i < last; ++i) {
-            if (!players[std::size_t(i)]->isOpen())
-                return false;
-        }
+        const auto waveOpen = [&] {
+            return std::all_of(players.begin() + first, players.begin() + last,
+                [](const auto &p) { return p->isOpen(); });
+        };
+        if (!waitUntil(waveOpen, kTimeoutMs))
+            return false;
     }
     return true;
 }
@@ -54,19 +49,12 @@ bool openAll(Players &players, const std::function<QUrl(int)> &urlOf)
 // Waits until every player holds at least `count` messages not yet taken.
 bool waitPending(const Players &players, qsizetype count)
 {
-    for (QDeadlineTimer deadline(kTimeoutMs); !deadline.hasExpired();) {
-        bool all = true;
-        for (const auto &p : players) {
-            if (p->pendingCount() < count) {
-                all = false;
-                break;
-            }
-        }
-        if (all)
-            return true;
-        QTest::qWait(1);
-    }
-    return false;
+    return waitUntil(
+        [&] {
+            return std::all_of(players.begin(), players.end(),
+                [&](const auto &p) { return p->pendingCount() >= count; });
+        },
+        kTimeoutMs);
 }
 
 Players makePlayers(int n)

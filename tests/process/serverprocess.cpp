@@ -1,5 +1,7 @@
 #include "serverprocess.h"
 
+#include "pairsetup.h"
+#include "playerchecks.h"
 #include "testplayer.h"
 
 #include <QDeadlineTimer>
@@ -175,53 +177,24 @@ void ServerProcess::drain()
 
 QString playShortRound(const ServerProcess &server, qint32 type, int moves)
 {
-    const QString idA = u"round%1a"_s.arg(type);
-    const QString idB = u"round%1b"_s.arg(type);
-    TestPlayer a, b;
-    if (!a.open(server.matchingUrl(type)) || !b.open(server.matchingUrl(type)))
-        return u"a matching connection did not open"_s;
-    a.entry(idA);
-    if (!a.expect(u"entried"_s))
-        return a.lastMismatch();
-    b.entry(idB);
-    QJsonObject prepareA, prepareB;
-    if (!a.expect(u"prepare"_s, &prepareA))
-        return a.lastMismatch();
-    if (!b.expect(u"prepare"_s, &prepareB))
-        return b.lastMismatch();
-    const QString pairId = prepareA.value(u"pairId"_s).toString();
-
-    TestPlayer ra, rb;
-    if (!ra.open(server.roundUrl(pairId)) || !rb.open(server.roundUrl(pairId)))
-        return u"a round connection did not open"_s;
-    ra.prepared(idA, prepareA.value(u"token"_s).toString());
-    if (!ra.expect(u"wait"_s))
-        return ra.lastMismatch();
-    rb.prepared(idB, prepareB.value(u"token"_s).toString());
-    if (!ra.expect(u"start"_s))
-        return ra.lastMismatch();
-    if (!rb.expect(u"start"_s))
-        return rb.lastMismatch();
+    PairSetup pair(server.url({}), type, u"round%1a"_s.arg(type), u"round%1b"_s.arg(type));
+    if (QString e = pair.start(); !e.isEmpty())
+        return e;
     for (int i = 0; i < moves; ++i) {
-        TestPlayer &mover = i % 2 ? rb : ra;
-        mover.game(QJsonObject {{u"move"_s, i}});
-        QJsonObject seenA, seenB;
-        if (!ra.expect(u"game"_s, &seenA))
-            return ra.lastMismatch();
-        if (!rb.expect(u"game"_s, &seenB))
-            return rb.lastMismatch();
-        if (seenA != seenB || seenA.value(u"data"_s).toObject().value(u"move"_s).toInt() != i)
-            return u"move %1 was not relayed as sent"_s.arg(i);
+        if (QString e = pair.move(i % 2 == 0, QJsonObject {{u"move"_s, i}}); !e.isEmpty())
+            return u"move %1: "_s.arg(i) + e;
     }
-    ra.end();
-    if (!ra.expect(u"ended"_s))
-        return ra.lastMismatch();
-    ra.close();
-    rb.close();
-    a.close();
-    b.close();
-    if (!ra.waitClosed() || !rb.waitClosed() || !a.waitClosed() || !b.waitClosed())
-        return u"a connection did not close"_s;
+    pair.waiterRound.end();
+    if (QString e = expectMessage(pair.waiterRound, message(u"ended"_s)); !e.isEmpty())
+        return e;
+    const QList<TestPlayer *> all {
+        &pair.waiterRound, &pair.newcomerRound, &pair.waiterMatching, &pair.newcomerMatching};
+    for (TestPlayer *p : all)
+        p->close();
+    for (TestPlayer *p : all) {
+        if (!p->waitClosed())
+            return u"a connection did not close"_s;
+    }
     return {};
 }
 

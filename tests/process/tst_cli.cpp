@@ -1,6 +1,8 @@
 // The command line of the real binary: --help, --version, bad values (exit 2, one line on
 // stderr naming the flag or variable), PAIRMATCH_* fallbacks and their precedence, the one
 // stdout line, a port in use, and flags that visibly reach the server.
+#include "pairsetup.h"
+#include "playerchecks.h"
 #include "serverprocess.h"
 #include "testplayer.h"
 
@@ -288,26 +290,16 @@ void TestCli::prepareTimeoutChangesBehaviour()
     server.start(arguments, environment);
     QVERIFY2(server.waitListening(), qPrintable(server.error()));
 
-    TestPlayer a, b;
-    QVERIFY(a.open(server.matchingUrl(3)));
-    QVERIFY(b.open(server.matchingUrl(3)));
-    a.entry(u"early"_s);
-    QVERIFY2(a.expect(u"entried"_s), qPrintable(a.lastMismatch()));
-    b.entry(u"absent"_s);
-    QJsonObject prepareA;
-    QVERIFY2(a.expect(u"prepare"_s, &prepareA), qPrintable(a.lastMismatch()));
-    QVERIFY2(b.expect(u"prepare"_s), qPrintable(b.lastMismatch()));
-
-    TestPlayer seated;
-    QVERIFY(seated.open(server.roundUrl(prepareA.value(u"pairId"_s).toString())));
-    seated.prepared(u"early"_s, prepareA.value(u"token"_s).toString());
-    QVERIFY2(seated.expect(u"wait"_s), qPrintable(seated.lastMismatch()));
+    PairSetup pair(server.url({}), 3, u"early"_s, u"absent"_s);
+    PM_OK(pair.match());
+    PM_OK(pair.seatWaiter());
+    TestPlayer &seated = pair.waiterRound;
     QVERIFY2(seated.expect(u"invalid"_s, nullptr, 5000), qPrintable(seated.lastMismatch()));
     QVERIFY(seated.waitClosed());
     QCOMPARE(seated.closeCode(), 1000);
-    b.close();
-    QVERIFY(b.waitClosed());
-    stop(server, &a);
+    pair.newcomerMatching.close();
+    QVERIFY(pair.newcomerMatching.waitClosed());
+    stop(server, &pair.waiterMatching);
 }
 
 void TestCli::maxFrameBytesChangesBehaviour()

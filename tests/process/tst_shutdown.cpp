@@ -1,13 +1,14 @@
 // Shutdown of the real binary (protocol "Shutdown"): on SIGTERM or SIGINT it closes every
 // connection with 1001 and nothing else first, exits 0 within 5 seconds, and frees its port
 // at once.
+#include "pairsetup.h"
+#include "playerchecks.h"
+#include "rawwsclient.h"
 #include "serverprocess.h"
 #include "testplayer.h"
 
 #include <QElapsedTimer>
 #include <QFile>
-#include <QJsonDocument>
-#include <QTcpSocket>
 #include <QTest>
 
 #include <csignal>
@@ -32,54 +33,23 @@ QString describeAll(const QList<QJsonObject> &messages)
 {
     QStringList texts;
     for (const QJsonObject &m : messages)
-        texts << QString::fromUtf8(QJsonDocument(m).toJson(QJsonDocument::Compact));
+        texts << toText(m);
     return texts.join(u", "_s);
 }
 
-// Opens a WebSocket by hand on a raw socket: empty on success, else why not. What came after
-// the 101 response is left in *rest.
-QString rawHandshake(QTcpSocket &socket, quint16 port, const QByteArray &path, QByteArray *rest)
+// After the signal: the server exits 0, and within the promise.
+QString exitedCleanlyInTime(ServerProcess &server, const QElapsedTimer &sinceSignal)
 {
-    socket.connectToHost(u"127.0.0.1"_s, port);
-    if (!socket.waitForConnected(kGenerousMs))
-        return u"raw connect: "_s + socket.errorString();
-    socket.write("GET " + path
-        + " HTTP/1.1\r\n"
-          "Host: 127.0.0.1\r\n"
-          "Upgrade: websocket\r\n"
-          "Connection: Upgrade\r\n"
-          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-          "Sec-WebSocket-Version: 13\r\n\r\n");
-    QByteArray received;
-    while (!received.contains("\r\n\r\n")) {
-        if (!socket.waitForReadyRead(kGenerousMs))
-            return u"no handshake response: "_s + QString::fromLatin1(received);
-        received += socket.readAll();
+    if (!server.waitFinished(kGenerousMs))
+        return server.describe();
+    const qint64 took = sinceSignal.elapsed();
+    if (!server.exitedWithZero())
+        return server.describe();
+    if (took >= kExitPromiseMs) {
+        return u"exited %1 ms after the signal, the protocol promises < %2 ms"_s.arg(took).arg(
+            kExitPromiseMs);
     }
-    if (!received.startsWith("HTTP/1.1 101"))
-        return u"handshake refused: "_s + QString::fromLatin1(received);
-    *rest = received.mid(received.indexOf("\r\n\r\n") + 4);
     return {};
-}
-
-// One text frame as a client must send it: masked.
-QByteArray maskedTextFrame(const QByteArray &payload)
-{
-    QByteArray frame;
-    frame.append(char(0x81));
-    if (payload.size() < 126) {
-        frame.append(char(0x80 | payload.size()));
-    } else {
-        Q_ASSERT(payload.size() < 65536);
-        frame.append(char(0x80 | 126));
-        frame.append(char(payload.size() >> 8));
-        frame.append(char(payload.size() & 0xff));
-    }
-    const char mask[4] = {0x12, 0x34, 0x56, 0x78};
-    frame.append(mask, 4);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        frame.append(char(payload[i] ^ mask[i % 4]));
-    return frame;
 }
 
 // Bytes the kernel may hold between a server that writes and a client that does not read:
@@ -130,32 +100,14 @@ void TestShutdown::closesEveryClientAndExits(int signal)
     waiter.entry(u"walt"_s);
     QVERIFY2(waiter.expect(u"entried"_s), qPrintable(waiter.lastMismatch()));
 
-    // two players matched (their matching connections stay open) ...
-    TestPlayer a, b;
-    QVERIFY(a.open(server.matchingUrl(2)));
-    QVERIFY(b.open(server.matchingUrl(2)));
-    a.entry(u"alice"_s);
-    QVERIFY2(a.expect(u"entried"_s), qPrintable(a.lastMismatch()));
-    b.entry(u"bob"_s);
-    QJsonObject prepareA, prepareB;
-    QVERIFY2(a.expect(u"prepare"_s, &prepareA), qPrintable(a.lastMismatch()));
-    QVERIFY2(b.expect(u"prepare"_s, &prepareB), qPrintable(b.lastMismatch()));
-    const QString pairId = prepareA.value(u"pairId"_s).toString();
+    // two players matched (their matching connections stay open), seated in a started
+    // round, with a move made
+    PairSetup pair(server.url({}), 2);
+    PM_OK(pair.start());
+    PM_OK(pair.move(false, QJsonObject {{u"card"_s, u"K"_s}}));
 
-    // ... and seated in a started round, with a move made
-    TestPlayer ra, rb;
-    QVERIFY(ra.open(server.roundUrl(pairId)));
-    QVERIFY(rb.open(server.roundUrl(pairId)));
-    ra.prepared(u"alice"_s, prepareA.value(u"token"_s).toString());
-    QVERIFY2(ra.expect(u"wait"_s), qPrintable(ra.lastMismatch()));
-    rb.prepared(u"bob"_s, prepareB.value(u"token"_s).toString());
-    QVERIFY2(ra.expect(u"start"_s), qPrintable(ra.lastMismatch()));
-    QVERIFY2(rb.expect(u"start"_s), qPrintable(rb.lastMismatch()));
-    rb.game(QJsonObject {{u"card"_s, u"K"_s}});
-    QVERIFY2(ra.expect(u"game"_s), qPrintable(ra.lastMismatch()));
-    QVERIFY2(rb.expect(u"game"_s), qPrintable(rb.lastMismatch()));
-
-    const QList<TestPlayer *> everyone {&waiter, &a, &b, &ra, &rb};
+    const QList<TestPlayer *> everyone {&waiter, &pair.waiterMatching, &pair.newcomerMatching,
+        &pair.waiterRound, &pair.newcomerRound};
     const QStringList names {u"waiting player"_s, u"matched player a"_s, u"matched player b"_s,
         u"seated player a"_s, u"seated player b"_s};
     for (TestPlayer *p : everyone) {
@@ -183,12 +135,7 @@ void TestShutdown::closesEveryClientAndExits(int signal)
             qPrintable(names[i] + u" received before the close: "_s + describeAll(got)));
     }
 
-    QVERIFY2(server.waitFinished(kGenerousMs), qPrintable(server.describe()));
-    const qint64 took = sinceSignal.elapsed();
-    QVERIFY2(server.exitedWithZero(), qPrintable(server.describe()));
-    QVERIFY2(took < kExitPromiseMs,
-        qPrintable(u"exited %1 ms after the signal, the protocol promises < %2 ms"_s.arg(took).arg(
-            kExitPromiseMs)));
+    PM_OK(exitedCleanlyInTime(server, sinceSignal));
 
     restartsOnSamePort(server.port());
 }
@@ -237,10 +184,7 @@ void TestShutdown::idleServerExitsOnSigterm()
     QElapsedTimer sinceSignal;
     sinceSignal.start();
     QVERIFY(server.sendSignal(SIGTERM));
-    QVERIFY2(server.waitFinished(kGenerousMs), qPrintable(server.describe()));
-    const qint64 took = sinceSignal.elapsed();
-    QVERIFY2(server.exitedWithZero(), qPrintable(server.describe()));
-    QVERIFY2(took < kExitPromiseMs, qPrintable(u"exited after %1 ms"_s.arg(took)));
+    PM_OK(exitedCleanlyInTime(server, sinceSignal));
     restartsOnSamePort(server.port());
 }
 
@@ -280,28 +224,20 @@ void TestShutdown::unansweredCloseDoesNotHoldShutdown()
     server.start(ServerProcess::headlessArguments());
     QVERIFY2(server.waitListening(), qPrintable(server.error()));
 
-    QTcpSocket raw;
-    QByteArray received;
-    const QString handshake = rawHandshake(raw, server.port(), "/ws/matching/4", &received);
-    QVERIFY2(handshake.isEmpty(), qPrintable(handshake));
+    RawWsClient raw;
+    QVERIFY(raw.open(server.port(), "/ws/matching/4", kGenerousMs));
 
     QElapsedTimer sinceSignal;
     sinceSignal.start();
     QVERIFY(server.sendSignal(SIGTERM));
-    // the close frame: FIN + close opcode, unmasked length, then the code 1001
-    while (received.size() < 4) {
-        QVERIFY2(raw.waitForReadyRead(kGenerousMs), "no close frame after SIGTERM");
-        received += raw.readAll();
-    }
-    QCOMPARE(quint8(received[0]), quint8(0x88));
-    QCOMPARE((quint8(received[2]) << 8) | quint8(received[3]), 1001);
+    // the first frame is the close frame: FIN + close opcode, then the code 1001
+    QVERIFY2(raw.waitForCloseFrame(kGenerousMs), "no close frame after SIGTERM");
+    QCOMPARE(raw.dataFramesSeen(), 0);
+    QCOMPARE(raw.pingsReceived(), 0);
+    QCOMPARE(raw.closeFrameHead(), quint8(0x88));
+    QCOMPARE(raw.closeCode(), 1001);
     // never answered
-    QVERIFY2(server.waitFinished(kGenerousMs), qPrintable(server.describe()));
-    const qint64 took = sinceSignal.elapsed();
-    QVERIFY2(server.exitedWithZero(), qPrintable(server.describe()));
-    QVERIFY2(took < kExitPromiseMs,
-        qPrintable(u"exited %1 ms after the signal, the protocol promises < %2 ms"_s.arg(took).arg(
-            kExitPromiseMs)));
+    PM_OK(exitedCleanlyInTime(server, sinceSignal));
 }
 
 // A seated player that stopped reading while its opponent's moves pile up: the server cannot
@@ -316,41 +252,22 @@ void TestShutdown::stuckReaderDoesNotHoldShutdown()
             u"--rate-limit"_s, u"0"_s, u"--max-send-buffer-bytes"_s, QString::number(1LL << 30)});
     QVERIFY2(server.waitListening(), qPrintable(server.error()));
 
-    TestPlayer a, b;
-    QVERIFY(a.open(server.matchingUrl(6)));
-    QVERIFY(b.open(server.matchingUrl(6)));
-    a.entry(u"stuck"_s);
-    QVERIFY2(a.expect(u"entried"_s), qPrintable(a.lastMismatch()));
-    b.entry(u"mover"_s);
-    QJsonObject prepareA, prepareB;
-    QVERIFY2(a.expect(u"prepare"_s, &prepareA), qPrintable(a.lastMismatch()));
-    QVERIFY2(b.expect(u"prepare"_s, &prepareB), qPrintable(b.lastMismatch()));
-    const QString pairId = prepareA.value(u"pairId"_s).toString();
-    a.close();
-    b.close();
-    QVERIFY(a.waitClosed());
-    QVERIFY(b.waitClosed());
+    PairSetup pair(server.url({}), 6, u"stuck"_s, u"mover"_s);
+    PM_OK(pair.match());
+    pair.waiterMatching.close();
+    pair.newcomerMatching.close();
+    QVERIFY(pair.waiterMatching.waitClosed());
+    QVERIFY(pair.newcomerMatching.waitClosed());
 
     // the stuck player: a raw socket that takes its seat, reads `wait`, then reads no more
-    QTcpSocket stuck;
-    QByteArray received;
-    const QString handshake
-        = rawHandshake(stuck, server.port(), "/ws/round/" + pairId.toLatin1(), &received);
-    QVERIFY2(handshake.isEmpty(), qPrintable(handshake));
-    const QJsonObject prepared {{u"command"_s, u"prepared"_s},
-        {u"user"_s, QJsonObject {{u"userId"_s, u"stuck"_s}}},
-        {u"token"_s, prepareA.value(u"token"_s)}};
-    stuck.write(maskedTextFrame(QJsonDocument(prepared).toJson(QJsonDocument::Compact)));
-    while (!received.contains("\"wait\"")) {
-        QVERIFY2(stuck.waitForReadyRead(kGenerousMs), received.constData());
-        received += stuck.readAll();
-    }
-    stuck.setReadBufferSize(1); // from here on Qt leaves what arrives in the kernel
-    stuck.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+    RawWsClient stuck;
+    PM_OK(pair.seatWaiter(stuck));
+    stuck.pauseReading(); // from here on Qt leaves what arrives in the kernel
+    stuck.socket().setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
 
-    TestPlayer mover;
-    QVERIFY(mover.open(server.roundUrl(pairId)));
-    mover.prepared(u"mover"_s, prepareB.value(u"token"_s).toString());
+    TestPlayer &mover = pair.newcomerRound;
+    PM_OK(pair.openRound(mover));
+    pair.preparedAsNewcomer(mover);
     QVERIFY2(mover.expect(u"start"_s), qPrintable(mover.lastMismatch()));
     // more than the kernel can buffer between the two ends, so the server holds the rest
     const qint64 budget = kernelBufferBudget();
@@ -379,12 +296,7 @@ void TestShutdown::stuckReaderDoesNotHoldShutdown()
             qPrintable(u"while the old server is closing: "_s + next.error()));
     }
 
-    QVERIFY2(server.waitFinished(kGenerousMs), qPrintable(server.describe()));
-    const qint64 took = sinceSignal.elapsed();
-    QVERIFY2(server.exitedWithZero(), qPrintable(server.describe()));
-    QVERIFY2(took < kExitPromiseMs,
-        qPrintable(u"exited %1 ms after the signal, the protocol promises < %2 ms"_s.arg(took).arg(
-            kExitPromiseMs)));
+    PM_OK(exitedCleanlyInTime(server, sinceSignal));
     // the premise: the server really had to cut that connection
     QVERIFY2(server.standardError().contains("did not finish closing"),
         qPrintable(u"the stuck connection was not stuck: "_s + server.describe()));

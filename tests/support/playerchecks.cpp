@@ -1,6 +1,8 @@
 #include "playerchecks.h"
 
-#include <QDeadlineTimer>
+#include "waituntil.h"
+
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
 
@@ -11,6 +13,24 @@ using namespace Qt::StringLiterals;
 QJsonObject message(const QString &command)
 {
     return QJsonObject {{u"command"_s, command}};
+}
+
+QJsonObject startMessage(const QJsonObject &first, const QJsonObject &second)
+{
+    return QJsonObject {{u"command"_s, u"start"_s}, {u"users"_s, QJsonArray {first, second}}};
+}
+
+QJsonObject gameMessage(const QString &userId, const QJsonValue &data)
+{
+    return QJsonObject {{u"command"_s, u"game"_s}, {u"userId"_s, userId}, {u"data"_s, data}};
+}
+
+QJsonObject preparedMessage(const QJsonValue &user, const QJsonValue &token)
+{
+    QJsonObject m {{u"command"_s, u"prepared"_s}, {u"user"_s, user}};
+    if (!token.isUndefined())
+        m.insert(u"token"_s, token);
+    return m;
 }
 
 QString toText(const QJsonObject &object)
@@ -82,12 +102,23 @@ QString expectClosed(TestPlayer &player, int code, const QString &reasonPart, in
     return {};
 }
 
+QString expectFrame(RawWsClient &raw, const QJsonObject &expected)
+{
+    const std::optional<RawWsClient::Frame> f = raw.nextDataFrame();
+    if (!f)
+        return u"expected %1, got no frame"_s.arg(toText(expected));
+    const QJsonObject got = QJsonDocument::fromJson(f->payload).object();
+    if (f->opcode != RawWsClient::Text || got != expected) {
+        return u"expected %1, got opcode %2 '%3'"_s.arg(toText(expected))
+            .arg(f->opcode)
+            .arg(QString::fromUtf8(f->payload));
+    }
+    return {};
+}
+
 QString waitConnectionCount(TestServer &server, qsizetype count, int timeoutMs)
 {
-    for (QDeadlineTimer deadline(timeoutMs);
-         server.core().connectionCount() != count && !deadline.hasExpired();)
-        QTest::qWait(1);
-    if (server.core().connectionCount() != count) {
+    if (!waitUntil([&] { return server.core().connectionCount() == count; }, timeoutMs)) {
         return u"expected the server to hold %1 connections, it holds %2"_s.arg(count).arg(
             server.core().connectionCount());
     }

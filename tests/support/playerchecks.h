@@ -1,9 +1,11 @@
-// Checks on what a TestPlayer received, for integration tests. Each returns an empty string
-// when it holds and otherwise says what was seen instead, for PM_OK to report:
+// Checks on what a TestPlayer (or a RawWsClient) received, and the messages they compare
+// with. Each check returns an empty string when it holds and otherwise says what was seen
+// instead, for PM_OK to report:
 //     PM_OK(expectMessage(player, message(u"wait"_s)));
 // Messages are compared whole: a stray or missing field fails the check.
 #pragma once
 
+#include "rawwsclient.h"
 #include "testplayer.h"
 #include "testserver.h"
 
@@ -23,6 +25,12 @@ namespace pairmatch::test {
 
 // {"command": command}
 QJsonObject message(const QString &command);
+// {"command":"start","users":[first, second]}: users in seating order.
+QJsonObject startMessage(const QJsonObject &first, const QJsonObject &second);
+// {"command":"game","userId":userId,"data":data}, as the server relays a move.
+QJsonObject gameMessage(const QString &userId, const QJsonValue &data);
+// {"command":"prepared","user":user,"token":token}; no "token" when it is undefined.
+QJsonObject preparedMessage(const QJsonValue &user, const QJsonValue &token);
 QString toText(const QJsonObject &object);
 
 // The next message equals `expected` exactly.
@@ -40,6 +48,9 @@ QString expectNothingMore(TestPlayer &player);
 // The server closed the connection with this code (and a reason containing reasonPart).
 QString expectClosed(TestPlayer &player, int code, const QString &reasonPart = {},
     int timeoutMs = TestPlayer::kTimeoutMs);
+
+// The next data frame a hand-made client received is a text frame of exactly `expected`.
+QString expectFrame(RawWsClient &raw, const QJsonObject &expected);
 
 // A barrier on the server's side: waits until it holds exactly `count` connections (it has
 // noticed every close before). Closing a client socket is no such barrier: the client may

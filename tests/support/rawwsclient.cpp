@@ -1,7 +1,10 @@
 #include "rawwsclient.h"
 
+#include "waituntil.h"
+
 #include <QCryptographicHash>
 #include <QDeadlineTimer>
+#include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QTest>
 #include <QtEndian>
@@ -55,10 +58,9 @@ void RawWsClient::writeRaw(const QByteArray &bytes)
     m_socket.flush();
 }
 
-QByteArray RawWsClient::upgradeRequest(const QByteArray &path, const QByteArray &method) const
+QByteArray RawWsClient::handshakeRequest(const QByteArray &path) const
 {
-    return method + ' ' + path
-        + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_socket.peerPort())
+    return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_socket.peerPort())
         + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + m_key
         + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
 }
@@ -85,7 +87,7 @@ bool RawWsClient::open(quint16 port, const QByteArray &path, int timeoutMs)
 {
     if (!connectTo(port, timeoutMs))
         return false;
-    writeRaw(upgradeRequest(path));
+    writeRaw(handshakeRequest(path));
     if (readResponseStatus(timeoutMs) != 101)
         return false;
     const QByteArray accept = expectedAccept(m_key);
@@ -130,6 +132,11 @@ void RawWsClient::sendFrame(quint8 opcode, const QByteArray &payload, bool fin)
     writeRaw(frame);
 }
 
+void RawWsClient::send(const QJsonObject &message)
+{
+    sendText(QJsonDocument(message).toJson(QJsonDocument::Compact));
+}
+
 void RawWsClient::sendClose(quint16 code)
 {
     char bytes[2];
@@ -139,9 +146,7 @@ void RawWsClient::sendClose(quint16 code)
 
 bool RawWsClient::waitForPings(int count, int timeoutMs)
 {
-    for (QDeadlineTimer deadline(timeoutMs); m_pings < count && !deadline.hasExpired();)
-        QTest::qWait(1);
-    return m_pings >= count;
+    return waitUntil([&] { return m_pings >= count; }, timeoutMs);
 }
 
 void RawWsClient::pauseReading()
@@ -184,10 +189,8 @@ bool RawWsClient::waitForCloseFrame(int timeoutMs)
 
 bool RawWsClient::waitDisconnected(int timeoutMs)
 {
-    for (QDeadlineTimer deadline(timeoutMs);
-         m_socket.state() != QAbstractSocket::UnconnectedState && !deadline.hasExpired();)
-        QTest::qWait(1);
-    return m_socket.state() == QAbstractSocket::UnconnectedState;
+    return waitUntil(
+        [this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, timeoutMs);
 }
 
 void RawWsClient::onReadyRead()
@@ -252,6 +255,7 @@ void RawWsClient::parseFrames()
         case Pong:
             break;
         case Close:
+            m_closeHead = quint8(b0);
             m_closeCode = frame.payload.size() >= 2
                 ? qFromBigEndian<quint16>(frame.payload.constData())
                 : 1005;
@@ -263,6 +267,36 @@ void RawWsClient::parseFrames()
             break;
         }
     }
+}
+
+QByteArray upgradeRequest(const QByteArray &path, const QByteArray &authorization,
+    const QByteArray &method, const QByteArray &version)
+{
+    QByteArray r = method + ' ' + path + ' ' + version
+        + "\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+    if (!authorization.isNull())
+        r += "Authorization: " + authorization + "\r\n";
+    return r + "\r\n";
+}
+
+int HttpAnswer::status() const
+{
+    const QList<QByteArray> parts = statusLine().split(' ');
+    return parts.size() >= 2 && parts[0] == "HTTP/1.1" ? parts[1].toInt() : -1;
+}
+
+HttpAnswer httpExchange(quint16 port, const QByteArray &request)
+{
+    HttpAnswer answer;
+    RawWsClient raw;
+    if (!raw.connectTo(port))
+        return answer;
+    raw.writeRaw(request);
+    raw.readResponseStatus();
+    answer.head = raw.responseHead();
+    answer.closedByServer = raw.waitDisconnected();
+    return answer;
 }
 
 } // namespace pairmatch::test

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QList>
 #include <QObject>
 #include <QTcpSocket>
@@ -44,8 +45,6 @@ public:
     // Writes bytes as they are (an HTTP request, part of one, a hand-made frame...).
     void writeRaw(const QByteArray &bytes);
 
-    // A WebSocket upgrade request for path, as a browser would send it.
-    QByteArray upgradeRequest(const QByteArray &path, const QByteArray &method = "GET") const;
     // Waits for the response head (through the empty line) and returns its status code;
     // -1 when none came within timeoutMs (or the connection ended without one).
     int readResponseStatus(int timeoutMs = kTimeoutMs);
@@ -59,6 +58,8 @@ public:
     // Frames to the server (masked, as a client must).
     void sendFrame(quint8 opcode, const QByteArray &payload, bool fin = true);
     void sendText(const QByteArray &utf8) { sendFrame(Text, utf8); }
+    // A text frame of the message as compact JSON.
+    void send(const QJsonObject &message);
     void sendClose(quint16 code);
 
     // Off (the default): pings are counted and never answered, as by a peer whose cable was
@@ -77,6 +78,8 @@ public:
     bool waitForCloseFrame(int timeoutMs = kTimeoutMs);
     bool closeFrameReceived() const { return m_closeCode >= 0; }
     int closeCode() const { return m_closeCode; }
+    // The first byte of the close frame: FIN, RSV bits, opcode (0x88 when well formed).
+    quint8 closeFrameHead() const { return m_closeHead; }
     QByteArray closeReason() const { return m_closeReason; }
     // All data frames taken or skipped so far, in order (skipped by waitForCloseFrame too).
     qsizetype dataFramesSeen() const { return m_dataSeen; }
@@ -88,6 +91,8 @@ public:
     QTcpSocket &socket() { return m_socket; }
 
 private:
+    // The upgrade request open() sends: its own key, which the 101 must answer.
+    QByteArray handshakeRequest(const QByteArray &path) const;
     void onReadyRead();
     void parseFrames();
 
@@ -101,9 +106,29 @@ private:
     bool m_answerPings = false;
     int m_pings = 0;
     int m_closeCode = -1;
+    quint8 m_closeHead = 0;
     QByteArray m_closeReason;
     QList<Frame> m_frames; // data frames not taken yet
     qsizetype m_dataSeen = 0;
 };
+
+// A WebSocket upgrade request as a browser would send it, with a fixed key, for requests
+// written by hand: `authorization`, unless null, goes in an Authorization header (an empty
+// one too).
+QByteArray upgradeRequest(const QByteArray &path, const QByteArray &authorization = {},
+    const QByteArray &method = "GET", const QByteArray &version = "HTTP/1.1");
+
+// One HTTP exchange over raw TCP: the response head as the server sent it.
+struct HttpAnswer {
+    QByteArray head; // through the empty line; empty when none came
+    bool closedByServer = false; // the server ended the connection afterwards
+    QByteArray statusLine() const { return head.left(head.indexOf("\r\n")); }
+    // The status of an "HTTP/1.1 NNN ..." status line; -1 for anything else.
+    int status() const;
+};
+
+// Sends `request` to 127.0.0.1:port, reads the response head, then waits for the server to
+// end the connection.
+HttpAnswer httpExchange(quint16 port, const QByteArray &request);
 
 } // namespace pairmatch::test

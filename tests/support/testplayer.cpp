@@ -1,5 +1,7 @@
 #include "testplayer.h"
 
+#include "waituntil.h"
+
 #include <QJsonDocument>
 #include <QNetworkRequest>
 #include <QSignalSpy>
@@ -103,10 +105,7 @@ void TestPlayer::end()
 
 QJsonObject TestPlayer::next(int timeoutMs)
 {
-    for (QDeadlineTimer deadline(timeoutMs);
-         m_taken >= m_received.size() && !deadline.hasExpired();)
-        QTest::qWait(1);
-    if (m_taken >= m_received.size())
+    if (!waitUntil([this] { return m_taken < m_received.size(); }, timeoutMs))
         return {};
     return m_received.at(m_taken++);
 }
@@ -146,9 +145,7 @@ bool TestPlayer::sync(int timeoutMs)
     const int before = m_syncs;
     ++m_syncPending;
     sendText(u"{\"command\":\"__sync\"}"_s);
-    for (QDeadlineTimer deadline(timeoutMs); m_syncs == before && !deadline.hasExpired();)
-        QTest::qWait(1);
-    return m_syncs > before;
+    return waitUntil([&] { return m_syncs > before; }, timeoutMs);
 }
 
 QList<QJsonObject> TestPlayer::takeAll()
@@ -160,9 +157,7 @@ QList<QJsonObject> TestPlayer::takeAll()
 
 bool TestPlayer::waitClosed(int timeoutMs)
 {
-    for (QDeadlineTimer deadline(timeoutMs); !m_closed && !deadline.hasExpired();)
-        QTest::qWait(1);
-    return m_closed;
+    return waitUntil([this] { return m_closed; }, timeoutMs);
 }
 
 void TestPlayer::close(QWebSocketProtocol::CloseCode code)
@@ -187,6 +182,11 @@ void TestPlayer::onText(const QString &text)
         return;
     }
     m_received.append(m);
+}
+
+QString remoteOf(TestPlayer &player)
+{
+    return u"127.0.0.1:%1"_s.arg(player.socket().localPort());
 }
 
 } // namespace pairmatch::test

@@ -77,17 +77,8 @@ private:
     int m_syncPending = 0;
 };
 
-// Two players matched on `type`: after it, a.prepare and b.prepare hold their `prepare`
-// messages (a sent entry first, so a is the waiter: users == [b, a]).
-struct MatchedPair {
-    QJsonObject prepareA;
-    QJsonObject prepareB;
-    QByteArray pairId() const
-    {
-        return prepareA.value(QLatin1StringView("pairId")).toString().toLatin1();
-    }
-    QString tokenA() const { return prepareA.value(QLatin1StringView("token")).toString(); }
-    QString tokenB() const { return prepareB.value(QLatin1StringView("token")).toString(); }
-};
+// How the server names this player's connection (the `remote` of its session):
+// 127.0.0.1:<the player's local port>.
+QString remoteOf(TestPlayer &player);
 
 } // namespace pairmatch::test
