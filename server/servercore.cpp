@@ -1,5 +1,6 @@
 #include "servercore.h"
 
+#include "connectiontrim.h"
 #include "logging.h"
 #include "session.h"
 
@@ -92,6 +93,7 @@ void ServerCore::adopt(QWebSocket *webSocket, QTcpSocket *tcpSocket, const Route
     m_slots[slot] = s;
     ++m_sessionCount;
 
+    trimWebSocket(webSocket, tcpSocket);
     webSocket->setMaxAllowedIncomingFrameSize(quint64(m_config.maxFrameBytes));
     webSocket->setMaxAllowedIncomingMessageSize(quint64(m_config.maxFrameBytes));
     connect(webSocket, &QWebSocket::textMessageReceived, webSocket,
@@ -100,7 +102,6 @@ void ServerCore::adopt(QWebSocket *webSocket, QTcpSocket *tcpSocket, const Route
         [this, s](const QByteArray &) { onBinary(*s); });
     connect(webSocket, &QWebSocket::pong, webSocket,
         [this, s](quint64 elapsed, const QByteArray &) { onPong(*s, elapsed); });
-    connect(webSocket, &QWebSocket::aboutToClose, webSocket, [this, s] { onAboutToClose(*s); });
     connect(webSocket, &QWebSocket::disconnected, webSocket, [this, s] { onDisconnected(*s); });
     m_pings.add(id, now);
 
@@ -285,18 +286,14 @@ void ServerCore::onPong(Session &s, quint64 elapsedMs)
     m_pings.pong(s.id());
 }
 
-void ServerCore::onAboutToClose(Session &s)
-{
-    if (s.isClosing())
-        return;
-    s.noteCloseStarted();
-    if (s.isClosing()) // Qt closed it on its own: frame too large, bad UTF-8, protocol error
-        recordDisconnect(s, s.closeCode(), s.closeReason());
-}
-
 void ServerCore::onDisconnected(Session &s)
 {
     Busy busy(*this);
+    if (!s.isClosing()) {
+        s.noteCloseStarted();
+        if (s.isClosing()) // Qt closed it on its own: frame too large, bad UTF-8, protocol error
+            recordDisconnect(s, s.closeCode(), s.closeReason());
+    }
     if (!s.gone)
         forget(s, m_clock.now());
     m_finished.push_back(s.id());

@@ -94,7 +94,6 @@ private:
     void onText(Session &session, const QString &text);
     void onBinary(Session &session);
     void onPong(Session &session, quint64 elapsedMs);
-    void onAboutToClose(Session &session);
     void onDisconnected(Session &session);
     void onTimer();
     void onStatsTick();

@@ -45,7 +45,8 @@ public:
     quint16 closeCode() const { return m_closeCode; }
     QString closeReason() const;
     bool closedByServer() const { return m_closedByServer; }
-    // A close that Qt started on its own (frame too large, bad UTF-8, protocol error).
+    // Once disconnected without our close: whether Qt closed it on its own (frame too large,
+    // bad UTF-8, protocol error); if so it now counts as closed by the server.
     void noteCloseStarted();
     // Once disconnected: the code the connection closed with (1006: no closing handshake).
     quint16 finalCloseCode() const;

@@ -1,5 +1,6 @@
 #include "wsserver.h"
 
+#include "connectiontrim.h"
 #include "logging.h"
 
 #include <QFile>
@@ -86,6 +87,7 @@ protected:
             return;
         }
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        trimSocket(socket);
         if (tls) {
             auto *ssl = static_cast<QSslSocket *>(socket);
             ssl->setSslConfiguration(*tls);
