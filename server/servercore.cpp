@@ -4,6 +4,7 @@
 #include "logging.h"
 #include "session.h"
 
+#include <QAbstractEventDispatcher>
 #include <QDateTime>
 #include <QTcpSocket>
 #include <QWebSocket>
@@ -60,6 +61,14 @@ ServerCore::ServerCore(const ServerConfig &config, const Clock &clock, QObject *
     , m_wallAtStart(QDateTime::currentMSecsSinceEpoch())
     , m_lastTick(m_monoAtStart)
 {
+    // Every dispatcher emits awake() when a pass of the loop begins (QEventDispatcherUNIX),
+    // or aboutToBlock() before it waits (glib's emits awake() only after): with both, queued
+    // frames leave once per pass whatever the dispatcher, with no wake-up of their own.
+    if (QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance()) {
+        connect(dispatcher, &QAbstractEventDispatcher::awake, this, &ServerCore::flushOutput);
+        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this,
+                &ServerCore::flushOutput);
+    }
     m_statsTimer.setInterval(1000);
     m_statsTimer.callOnTimeout(this, &ServerCore::onStatsTick);
     m_statsTimer.start();
@@ -332,8 +341,8 @@ void ServerCore::settle()
         if (!s)
             continue;
         if (e.kind == Effect::Kind::Send) {
-            if (s->send(e.frame) > m_config.maxSendBufferBytes)
-                closeSession(*s, CloseCode::PolicyViolation, "too slow: send buffer full"_L1);
+            if (s->queue(e.frame))
+                m_unflushed.push_back(s->id());
         } else {
             closeSession(*s, e.closeCode, e.reason); // may append; e is not used after
         }
@@ -349,6 +358,22 @@ void ServerCore::settle()
 
     m_timer.arm(
         std::min({m_pairs.nextDeadline(), m_pings.nextDeadline(), m_closeGrace.nextDeadline()}));
+}
+
+// Runs at every pass of the event loop (see the constructor), so what one pass produced
+// leaves together: the next pass begins right after the previous one's sockets and timers.
+void ServerCore::flushOutput()
+{
+    if (m_unflushed.empty())
+        return;
+    Busy busy(*this);
+    m_flushing.swap(m_unflushed);
+    for (ConnId id : m_flushing) {
+        Session *s = find(id);
+        if (s && !s->isClosing() && s->flush() > m_config.maxSendBufferBytes)
+            closeSession(*s, CloseCode::PolicyViolation, "too slow: send buffer full"_L1);
+    }
+    m_flushing.clear();
 }
 
 void ServerCore::closeSession(Session &s, quint16 code, QLatin1StringView reason)

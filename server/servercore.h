@@ -99,6 +99,7 @@ private:
     void onStatsTick();
 
     void settle();
+    void flushOutput();
     void closeSession(Session &session, quint16 code, QLatin1StringView reason);
     void forget(Session &session, Millis now);
     void finish(ConnId id);
@@ -136,6 +137,8 @@ private:
     std::vector<ConnId> m_toPing; // reused by onTimer
     std::vector<ConnId> m_dead; // reused by onTimer
     std::vector<ConnId> m_finished; // disconnected, to delete once settled
+    std::vector<ConnId> m_unflushed; // sessions with queued frames
+    std::vector<ConnId> m_flushing;  // the ones being flushed now
     int m_depth = 0;
     bool m_shuttingDown = false;
 

@@ -2,8 +2,11 @@
 // ServerCore wires the QWebSocket's signals to itself, with the socket as context.
 // Frames are built once by the codec and written straight to the TCP socket under the
 // QWebSocket (a server frame is a header and the payload; Qt's own send path would convert
-// each message to UTF-8 again and allocate twice per recipient). Reading, control frames,
-// the closing handshake and limits stay with QWebSocket.
+// each message to UTF-8 again and allocate twice per recipient). They are queued, and the
+// core flushes every session that has some once per event-loop pass: all a pass produced
+// for a socket leaves in one system call, without a round trip through Qt's write buffer
+// and write notifier. Reading, control frames, the closing handshake and limits stay with
+// QWebSocket.
 #pragma once
 
 #include "effects.h"
@@ -12,6 +15,8 @@
 
 #include <QHostAddress>
 #include <QPointer>
+
+#include <vector>
 
 QT_BEGIN_NAMESPACE
 class QTcpSocket;
@@ -33,9 +38,13 @@ public:
     const Route &route() const { return m_route; }
     QWebSocket *webSocket() const { return m_webSocket; }
 
-    // Writes a complete text frame. Returns the bytes now waiting to be sent.
-    qint64 send(const QByteArray &frame);
-    // Sends a close frame with this code and closes the connection once it is flushed.
+    // Queues a complete text frame (shared, not copied). True when it is the first since the
+    // last flush: the caller then lists the session for the next flush.
+    bool queue(const QByteArray &frame);
+    // Writes what is queued: in one sendmsg() straight to the socket when Qt holds nothing
+    // unsent for it (plain TCP), else through Qt's buffer. Returns the bytes still unsent.
+    qint64 flush();
+    // Flushes, then sends a close frame with this code; the connection closes once it is out.
     void close(quint16 code, QLatin1StringView reason);
     void ping();
     // Drops the TCP connection at once.
@@ -70,8 +79,10 @@ public:
 private:
     ConnId m_id;
     QWebSocket *m_webSocket;
-    QPointer<QTcpSocket> m_tcpSocket; // owned by QWebSocketServer, deleted on disconnect
+    QPointer<QTcpSocket> m_tcpSocket; // a child of m_webSocket
     Route m_route;
+    std::vector<QByteArray> m_queued; // frames since the last flush
+    bool m_direct;                    // plain TCP: flush() may write to the descriptor
     quint16 m_closeCode = 0;
     bool m_closedByServer = false;
 };
