@@ -5,6 +5,7 @@
 #include "adminfeed.h"
 #include "adminserver.h"
 #include "dashboardloader.h"
+#include "epolldispatcher.h"
 #include "localfeed.h"
 #include "logging.h"
 #include "options.h"
@@ -126,9 +127,15 @@ int main(int argc, char **argv)
     const Options &options = parsed.options;
 
     if (options.noGui) {
-        // Qt's own event dispatcher: the glib one costs ~1.45x per wake-up (bench/README).
-        if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
-            qputenv("QT_NO_GLIB", "1");
+        // An epoll dispatcher: Qt's polls every socket on every pass of the loop
+        // (server/epolldispatcher.h). PAIRMATCH_EVENT_DISPATCHER=qt keeps Qt's own, without
+        // glib (which costs ~1.45x per wake-up, ../shared/bench/README.md).
+        if (qEnvironmentVariable("PAIRMATCH_EVENT_DISPATCHER") == "qt"_L1) {
+            if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+                qputenv("QT_NO_GLIB", "1");
+        } else {
+            QCoreApplication::setEventDispatcher(new EpollDispatcher);
+        }
         QCoreApplication app(argc, argv);
         identify();
         return runServer(options, nullptr);

@@ -2,6 +2,9 @@
 
 #include "waituntil.h"
 
+#include "epolldispatcher.h"
+
+#include <QCoreApplication>
 #include <QJsonDocument>
 #include <QNetworkRequest>
 #include <QSignalSpy>
@@ -10,6 +13,24 @@
 namespace pairmatch::test {
 
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// With PAIRMATCH_TEST_DISPATCHER=epoll a test program runs on the server's EpollDispatcher
+// instead of Qt's own: installed before main() creates the application object.
+const bool g_epollInstalled = [] {
+    if (qEnvironmentVariable("PAIRMATCH_TEST_DISPATCHER") != "epoll"_L1)
+        return false;
+    QCoreApplication::setEventDispatcher(new EpollDispatcher);
+    return true;
+}();
+
+} // namespace
+
+bool runsOnEpollDispatcher()
+{
+    return g_epollInstalled;
+}
 
 TestPlayer::TestPlayer(QObject *parent)
     : QObject(parent)

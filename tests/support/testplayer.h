@@ -11,6 +11,9 @@
 
 namespace pairmatch::test {
 
+// Whether this test program runs on the server's EpollDispatcher (PAIRMATCH_TEST_DISPATCHER).
+bool runsOnEpollDispatcher();
+
 class TestPlayer final : public QObject
 {
     Q_OBJECT

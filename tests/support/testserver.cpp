@@ -1,6 +1,9 @@
 #include "testserver.h"
 
+#include "epolldispatcher.h"
 #include "playerlistener.h"
+
+#include <QAbstractEventDispatcher>
 
 namespace pairmatch::test {
 
@@ -20,6 +23,10 @@ TestServer::TestServer(ServerConfig config)
     , m_core(std::make_unique<ServerCore>(m_config, m_clock))
     , m_server(makePlayerListener(*m_core, m_config))
 {
+    // the _epoll variants of the tests must really run on it
+    if (qEnvironmentVariable("PAIRMATCH_TEST_DISPATCHER") == "epoll"_L1
+        && !qobject_cast<EpollDispatcher *>(QAbstractEventDispatcher::instance()))
+        qFatal("TestServer: PAIRMATCH_TEST_DISPATCHER=epoll, but Qt's dispatcher is running");
     m_listening = m_server->listen();
     if (!m_listening)
         qWarning("TestServer: %s", qPrintable(m_server->errorString()));

@@ -1,0 +1,80 @@
+// An event dispatcher on Linux epoll for the headless server. Qt's own (QEventDispatcherUNIX)
+// rebuilds an array of every socket notifier and hands it to poll() on every pass of the
+// event loop, and walks it afterwards: a pass costs O(connections) however few sockets are
+// ready. Here a socket notifier is registered with the kernel once, and a pass costs what
+// is ready. Timers sit in a map ordered by deadline. Everything else (posted events,
+// wake-ups, awake()/aboutToBlock()) behaves as in Qt's.
+//
+// Install it before the application object: QCoreApplication::setEventDispatcher(new ...).
+#pragma once
+
+#include <QAbstractEventDispatcher>
+
+#include <atomic>
+#include <array>
+#include <map>
+#include <unordered_map>
+#include <vector>
+
+#include <sys/epoll.h>
+
+namespace pairmatch {
+
+class EpollDispatcher final : public QAbstractEventDispatcher
+{
+    Q_OBJECT
+
+public:
+    explicit EpollDispatcher(QObject *parent = nullptr);
+    ~EpollDispatcher() override;
+    Q_DISABLE_COPY_MOVE(EpollDispatcher)
+
+    bool processEvents(QEventLoop::ProcessEventsFlags flags) override;
+
+    void registerSocketNotifier(QSocketNotifier *notifier) override;
+    void unregisterSocketNotifier(QSocketNotifier *notifier) override;
+
+    void registerTimer(int timerId, qint64 interval, Qt::TimerType timerType,
+                       QObject *object) override;
+    bool unregisterTimer(int timerId) override;
+    bool unregisterTimers(QObject *object) override;
+    QList<TimerInfo> registeredTimers(QObject *object) const override;
+    int remainingTime(int timerId) override;
+
+    void wakeUp() override;
+    void interrupt() override;
+
+private:
+    using Nanos = qint64;
+
+    struct Watch {
+        std::array<QSocketNotifier *, 3> notifiers{}; // by QSocketNotifier::Type
+        quint32 events = 0;                           // as registered with epoll
+    };
+    struct Timer {
+        QObject *object = nullptr;
+        qint64 intervalMs = 0;
+        Qt::TimerType type = Qt::CoarseTimer;
+        Nanos due = 0;
+        std::multimap<Nanos, int>::iterator queued;
+        bool firing = false; // its event is being delivered (no re-entry from a nested loop)
+    };
+
+    static Nanos now();
+    void updateWatch(int fd);
+    int dispatchSockets(int ready);
+    int activateTimers();
+    int waitMs(bool canWait) const;
+    void schedule(int id, Timer &timer, Nanos due);
+
+    int m_epoll = -1;
+    int m_wake = -1;
+    std::atomic<bool> m_interrupted{false};
+    std::vector<Watch> m_watches; // by file descriptor
+    std::unordered_map<int, Timer> m_timers;
+    std::multimap<Nanos, int> m_deadlines; // due -> timer id
+    std::vector<int> m_dueNow;
+    std::array<epoll_event, 512> m_ready{};
+};
+
+} // namespace pairmatch
