@@ -1,6 +1,7 @@
 #include "connectiontrim.h"
 
 #include <QAbstractSocket>
+#include <QMetaMethod>
 #include <QWebSocket>
 
 #if PAIRMATCH_HAVE_QT_PRIVATE
@@ -26,19 +27,26 @@ void trimWebSocket(QWebSocket *webSocket, QAbstractSocket *socket)
 {
     // QWebSocketPrivate::makeConnections() forwards these from the socket ...
     QObject::disconnect(socket, &QAbstractSocket::errorOccurred, webSocket, nullptr);
-    QObject::disconnect(socket, &QAbstractSocket::proxyAuthenticationRequired, webSocket,
-                        nullptr);
+    QObject::disconnect(socket, &QAbstractSocket::proxyAuthenticationRequired, webSocket, nullptr);
     QObject::disconnect(socket, &QAbstractSocket::readChannelFinished, webSocket, nullptr);
     QObject::disconnect(socket, &QAbstractSocket::aboutToClose, webSocket, nullptr);
     QObject::disconnect(socket, &QAbstractSocket::bytesWritten, webSocket, nullptr);
-    // ... and these from its frame parser (a private class: by name).
+    // ... and these from its frame parser (a private class: found by name once, then by
+    // index; disconnecting by signature string would cost ~17k instructions each).
+    static const QMetaMethod wsText = QMetaMethod::fromSignal(&QWebSocket::textFrameReceived);
+    static const QMetaMethod wsBinary = QMetaMethod::fromSignal(&QWebSocket::binaryFrameReceived);
     for (QObject *child : webSocket->children()) {
-        if (qstrcmp(child->metaObject()->className(), "QWebSocketDataProcessor") != 0)
+        const QMetaObject *meta = child->metaObject();
+        if (qstrcmp(meta->className(), "QWebSocketDataProcessor") != 0)
             continue;
-        QObject::disconnect(child, SIGNAL(textFrameReceived(QString, bool)), webSocket,
-                            SIGNAL(textFrameReceived(QString, bool)));
-        QObject::disconnect(child, SIGNAL(binaryFrameReceived(QByteArray, bool)), webSocket,
-                            SIGNAL(binaryFrameReceived(QByteArray, bool)));
+        static const QMetaMethod text
+            = meta->method(meta->indexOfSignal("textFrameReceived(QString,bool)"));
+        static const QMetaMethod binary
+            = meta->method(meta->indexOfSignal("binaryFrameReceived(QByteArray,bool)"));
+        if (text.isValid())
+            QObject::disconnect(child, text, webSocket, wsText);
+        if (binary.isValid())
+            QObject::disconnect(child, binary, webSocket, wsBinary);
     }
 }
 

@@ -11,7 +11,8 @@ Q_DECLARE_LOGGING_CATEGORY(lcMatch) // pairmatch.match: queues and matches
 Q_DECLARE_LOGGING_CATEGORY(lcRound) // pairmatch.round: pairs, seats, outcomes
 Q_DECLARE_LOGGING_CATEGORY(lcAdmin) // pairmatch.admin: operator actions, admin clients
 
-// A default message pattern with a timestamp, unless QT_MESSAGE_PATTERN is set.
+// Log lines with a timestamp, level and category (written by a lean handler of our own),
+// unless QT_MESSAGE_PATTERN is set: then Qt formats them as asked.
 void installDefaultMessagePattern();
 
 } // namespace pairmatch
