@@ -47,7 +47,8 @@ quint32 activatingMask(QSocketNotifier::Type type)
 
 } // namespace
 
-EpollDispatcher::EpollDispatcher(QObject *parent) : QAbstractEventDispatcher(parent)
+EpollDispatcher::EpollDispatcher(QObject *parent)
+    : QAbstractEventDispatcher(parent)
 {
     m_epoll = epoll_create1(EPOLL_CLOEXEC);
     m_wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -81,8 +82,8 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 
     // An event posted from now on calls wakeUp(), which makes epoll_wait() return at once:
     // waiting cannot miss it.
-    const bool canWait = (flags & QEventLoop::WaitForMoreEvents)
-        && !m_interrupted.load(std::memory_order_relaxed);
+    const bool canWait
+        = (flags & QEventLoop::WaitForMoreEvents) && !m_interrupted.load(std::memory_order_relaxed);
     if (canWait)
         Q_EMIT aboutToBlock();
     if (m_interrupted.load(std::memory_order_relaxed))
@@ -91,7 +92,7 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     int ready;
     do {
         ready = epoll_wait(m_epoll, m_ready.data(), int(m_ready.size()),
-                           waitMs(canWait && !(flags & QEventLoop::X11ExcludeTimers)));
+            waitMs(canWait && !(flags & QEventLoop::X11ExcludeTimers)));
     } while (ready < 0 && errno == EINTR);
     if (ready < 0)
         qFatal("EpollDispatcher: epoll_wait: %s", strerror(errno));
@@ -114,8 +115,8 @@ int EpollDispatcher::waitMs(bool canWait) const
     if (left <= 0)
         return 0;
     // round up: waking a little late is right, early only costs another pass
-    return int(std::min<Nanos>((left + kNanosPerMs - 1) / kNanosPerMs,
-                               std::numeric_limits<int>::max()));
+    return int(
+        std::min<Nanos>((left + kNanosPerMs - 1) / kNanosPerMs, std::numeric_limits<int>::max()));
 }
 
 int EpollDispatcher::dispatchSockets(int ready)
@@ -127,11 +128,11 @@ int EpollDispatcher::dispatchSockets(int ready)
         const quint32 happened = m_ready[std::size_t(i)].events;
         if (fd == m_wake) {
             quint64 count;
-            while (::read(m_wake, &count, sizeof count) > 0) {
-            }
+            while (::read(m_wake, &count, sizeof count) > 0) { }
             continue;
         }
-        for (auto type : {QSocketNotifier::Read, QSocketNotifier::Write, QSocketNotifier::Exception}) {
+        for (auto type :
+            {QSocketNotifier::Read, QSocketNotifier::Write, QSocketNotifier::Exception}) {
             // Looked up each time: a notifier activated before may have removed, replaced
             // or added notifiers (and grown m_watches).
             if (std::size_t(fd) >= m_watches.size())
@@ -239,8 +240,8 @@ void EpollDispatcher::updateWatch(int fd)
     watch.events = wanted;
 }
 
-void EpollDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType,
-                                    QObject *object)
+void EpollDispatcher::registerTimer(
+    int timerId, qint64 interval, Qt::TimerType timerType, QObject *object)
 {
     if (timerId <= 0 || interval < 0 || !object)
         return;

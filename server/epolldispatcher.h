@@ -10,8 +10,8 @@
 
 #include <QAbstractEventDispatcher>
 
-#include <atomic>
 #include <array>
+#include <atomic>
 #include <map>
 #include <unordered_map>
 #include <vector>
@@ -34,8 +34,8 @@ public:
     void registerSocketNotifier(QSocketNotifier *notifier) override;
     void unregisterSocketNotifier(QSocketNotifier *notifier) override;
 
-    void registerTimer(int timerId, qint64 interval, Qt::TimerType timerType,
-                       QObject *object) override;
+    void registerTimer(
+        int timerId, qint64 interval, Qt::TimerType timerType, QObject *object) override;
     bool unregisterTimer(int timerId) override;
     bool unregisterTimers(QObject *object) override;
     QList<TimerInfo> registeredTimers(QObject *object) const override;
@@ -48,8 +48,8 @@ private:
     using Nanos = qint64;
 
     struct Watch {
-        std::array<QSocketNotifier *, 3> notifiers{}; // by QSocketNotifier::Type
-        quint32 events = 0;                           // as registered with epoll
+        std::array<QSocketNotifier *, 3> notifiers {}; // by QSocketNotifier::Type
+        quint32 events = 0; // as registered with epoll
     };
     struct Timer {
         QObject *object = nullptr;
@@ -69,12 +69,12 @@ private:
 
     int m_epoll = -1;
     int m_wake = -1;
-    std::atomic<bool> m_interrupted{false};
+    std::atomic<bool> m_interrupted {false};
     std::vector<Watch> m_watches; // by file descriptor
     std::unordered_map<int, Timer> m_timers;
     std::multimap<Nanos, int> m_deadlines; // due -> timer id
     std::vector<int> m_dueNow;
-    std::array<epoll_event, 512> m_ready{};
+    std::array<epoll_event, 512> m_ready {};
 };
 
 } // namespace pairmatch

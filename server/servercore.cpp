@@ -66,8 +66,8 @@ ServerCore::ServerCore(const ServerConfig &config, const Clock &clock, QObject *
     // frames leave once per pass whatever the dispatcher, with no wake-up of their own.
     if (QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance()) {
         connect(dispatcher, &QAbstractEventDispatcher::awake, this, &ServerCore::flushOutput);
-        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this,
-                &ServerCore::flushOutput);
+        connect(
+            dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, &ServerCore::flushOutput);
     }
     m_statsTimer.setInterval(1000);
     m_statsTimer.callOnTimeout(this, &ServerCore::onStatsTick);

@@ -138,7 +138,7 @@ private:
     std::vector<ConnId> m_dead; // reused by onTimer
     std::vector<ConnId> m_finished; // disconnected, to delete once settled
     std::vector<ConnId> m_unflushed; // sessions with queued frames
-    std::vector<ConnId> m_flushing;  // the ones being flushed now
+    std::vector<ConnId> m_flushing; // the ones being flushed now
     int m_depth = 0;
     bool m_shuttingDown = false;
 

@@ -82,7 +82,7 @@ private:
     QPointer<QTcpSocket> m_tcpSocket; // a child of m_webSocket
     Route m_route;
     std::vector<QByteArray> m_queued; // frames since the last flush
-    bool m_direct;                    // plain TCP: flush() may write to the descriptor
+    bool m_direct; // plain TCP: flush() may write to the descriptor
     quint16 m_closeCode = 0;
     bool m_closedByServer = false;
 };

@@ -23,7 +23,10 @@ namespace {
 // A connected pair of sockets, closed at the end of the scope.
 struct SocketPair {
     int fds[2] = {-1, -1};
-    SocketPair() { QVERIFY2(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds) == 0, "socketpair"); }
+    SocketPair()
+    {
+        QVERIFY2(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds) == 0, "socketpair");
+    }
     ~SocketPair()
     {
         for (int fd : fds) {
@@ -35,8 +38,7 @@ struct SocketPair {
     void drain(int side)
     {
         char buf[64];
-        while (::read(fds[side], buf, sizeof buf) > 0) {
-        }
+        while (::read(fds[side], buf, sizeof buf) > 0) { }
     }
 };
 
@@ -95,7 +97,7 @@ void TestEpollDispatcher::singleShotTimersFireInDeadlineOrder()
     QTimer::singleShot(10, Qt::PreciseTimer, this, [&] { order << u"10"_s; });
     QTimer::singleShot(20, Qt::PreciseTimer, this, [&] { order << u"20"_s; });
     QTRY_COMPARE_WITH_TIMEOUT(order.size(), 3, 5000);
-    QCOMPARE(order, (QStringList{u"10"_s, u"20"_s, u"30"_s}));
+    QCOMPARE(order, (QStringList {u"10"_s, u"20"_s, u"30"_s}));
 }
 
 void TestEpollDispatcher::repeatingTimerRepeatsUntilKilled()
@@ -117,7 +119,9 @@ void TestEpollDispatcher::repeatingTimerRepeatsUntilKilled()
 void TestEpollDispatcher::timerKilledInItsOwnEvent()
 {
     Counter counter;
-    counter.onTimer = [&](int id) { counter.killTimer(id); };
+    counter.onTimer = [&](int id) {
+        counter.killTimer(id);
+    };
     counter.startTimer(1);
     QTRY_COMPARE_WITH_TIMEOUT(counter.timerEvents, 1, 5000);
     bool later = false;
@@ -274,7 +278,8 @@ void TestEpollDispatcher::postedEventsAndDeleteLater()
     QSignalSpy destroyed(object, &QObject::destroyed);
     object->deleteLater();
     bool invoked = false;
-    QMetaObject::invokeMethod(this, [&] { invoked = true; }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [&] { invoked = true; }, Qt::QueuedConnection);
     QTRY_VERIFY_WITH_TIMEOUT(invoked, 5000);
     QTRY_COMPARE_WITH_TIMEOUT(destroyed.size(), 1, 5000);
 }
@@ -286,10 +291,13 @@ void TestEpollDispatcher::wakeUpFromAnotherThread()
     QEventLoop loop;
     QThread *thread = QThread::create([&] {
         QThread::msleep(50);
-        QMetaObject::invokeMethod(&loop, [&] {
-            arrived = true;
-            loop.quit();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            &loop,
+            [&] {
+                arrived = true;
+                loop.quit();
+            },
+            Qt::QueuedConnection);
     });
     thread->start();
     QTimer guard; // only so a broken wake-up fails instead of hanging
