@@ -25,7 +25,7 @@ constexpr qsizetype kMaxUserIdChars = 64;
 // tokens are short. Longer strings set `overflow` and then equal nothing.
 struct Decoded {
     static constexpr int kCapacity = 128;
-    std::array<char16_t, kCapacity> units {};
+    std::array<char16_t, kCapacity> units;
     int size = 0;
     bool overflow = false;
 
@@ -40,16 +40,6 @@ struct Decoded {
             units[std::size_t(size++)] = c;
         else
             overflow = true;
-    }
-    // A run of ASCII code units.
-    template <typename Char> void append(const Char *p, qsizetype n)
-    {
-        const qsizetype room = kCapacity - size;
-        const qsizetype take = n < room ? n : room;
-        for (qsizetype i = 0; i < take; ++i)
-            units[std::size_t(size + i)] = char16_t(p[i]);
-        size += int(take);
-        overflow = overflow || take < n;
     }
     bool equals(QLatin1StringView s) const
     {
@@ -162,22 +152,6 @@ public:
     {
         ++m_p; // the opening quote (checked by the caller)
         qsizetype n = 2;
-        // Fast path: a run of plain printable ASCII, which is nearly every key and value.
-        const Char *run = m_p;
-        while (m_p != m_end) {
-            const auto c = unit();
-            if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
-                break;
-            ++m_p;
-        }
-        n += m_p - run;
-        if (out)
-            out->append(run, m_p - run);
-        if (m_p != m_end && unit() == '"') {
-            ++m_p;
-            bytes += n;
-            return true;
-        }
         for (;;) {
             if (m_p == m_end)
                 return false;
