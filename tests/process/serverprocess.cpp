@@ -81,11 +81,11 @@ bool ServerProcess::waitListening(int timeoutMs)
     }
     m_listeningLine = QString::fromLocal8Bit(m_stdout.first(m_stdout.indexOf('\n')));
     static const QRegularExpression pattern(
-        u"^listening on ws://([0-9.]+|\\[[0-9a-f:]+\\]):(\\d+)$"_s);
+        u"^listening on wss?://([0-9.]+|\\[[0-9a-f:]+\\]):(\\d+)$"_s);
     const QRegularExpressionMatch match = pattern.match(m_listeningLine);
     const int port = match.hasMatch() ? match.captured(2).toInt() : 0;
     if (port <= 0 || port > 65535) {
-        m_error = u"the first stdout line is not `listening on ws://HOST:PORT`: '%1'"_s.arg(
+        m_error = u"the first stdout line is not `listening on ws://HOST:PORT` (or wss://): '%1'"_s.arg(
             m_listeningLine);
         return false;
     }
