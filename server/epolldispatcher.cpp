@@ -143,6 +143,8 @@ int EpollDispatcher::dispatchSockets(int ready)
                 ++handled;
             }
         }
+        if (m_afterSocketEvent)
+            m_afterSocketEvent(ready);
     }
     return handled;
 }

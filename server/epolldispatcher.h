@@ -12,6 +12,7 @@
 
 #include <array>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <unordered_map>
 #include <vector>
@@ -44,6 +45,14 @@ public:
     void wakeUp() override;
     void interrupt() override;
 
+    // Called after each socket's event has been delivered (its readers have read), with the
+    // number of events this pass holds. The server uses it to send what one socket's event
+    // produced before the next socket's turn when a pass is short (see ServerCore).
+    void setAfterSocketEvent(std::function<void(int eventsInPass)> callback)
+    {
+        m_afterSocketEvent = std::move(callback);
+    }
+
 private:
     using Nanos = qint64;
 
@@ -75,6 +84,7 @@ private:
     std::multimap<Nanos, int> m_deadlines; // due -> timer id
     std::vector<int> m_dueNow;
     std::array<epoll_event, 512> m_ready {};
+    std::function<void(int)> m_afterSocketEvent;
 };
 
 } // namespace pairmatch

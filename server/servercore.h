@@ -86,6 +86,8 @@ Q_SIGNALS:
 
 private:
     static constexpr int kSlotBits = 24; // at most 16M sessions at once
+    // A pass of the event loop with at most this many socket events flushes after each.
+    static constexpr int kEagerFlushMaxEvents = 8;
 
     // Every entry point holds one; the outermost carries out what the machines asked for.
     class Busy;
