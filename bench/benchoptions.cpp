@@ -1,6 +1,5 @@
 #include "benchoptions.h"
 
-#include <QCommandLineParser>
 #include <QUrl>
 
 #include <algorithm>
@@ -258,58 +257,22 @@ BenchOptionsResult parseBenchOptions(const QStringList &arguments)
     BenchOptionsResult result;
     const std::vector<Flag> all = flags();
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
+    const CommandLine line = parseCommandLine(arguments, u"pairmatch-bench"_s,
         u"pairmatch-bench: load-test a pairmatch deployment (or any server speaking its "
         "protocol).\nEvery move is checked; the exit status is 1 when any protocol error "
-        "occurred, 2 for a bad option. See bench/README.md for what each figure means."_s);
-    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    const QCommandLineOption help(QStringList {u"h"_s, u"help"_s}, u"Show this help and exit."_s);
-    const QCommandLineOption version(u"version"_s, u"Show the version and exit."_s);
-    parser.addOption(help);
-    parser.addOption(version);
-    std::vector<QCommandLineOption> options;
-    options.reserve(all.size());
-    for (const Flag &flag : all) {
-        options.emplace_back(flag.name, flag.help, flag.valueName);
-        parser.addOption(options.back());
-    }
-
-    const auto fail = [&](const QString &text) {
-        result.action = BenchOptionsResult::Action::Error;
-        result.text = u"pairmatch-bench: "_s + text;
+        "occurred, 2 for a bad option. See bench/README.md for what each figure means."_s,
+        all);
+    if (commandLineFinished(line, result))
         return result;
+    const auto fail = [&](const QString &text) {
+        return commandLineError(result, u"pairmatch-bench"_s, text);
     };
 
-    if (!parser.parse(arguments)) {
-        const QStringList unknown = parser.unknownOptionNames();
-        if (!unknown.isEmpty()) {
-            const QString &name = unknown.first();
-            return fail(u"unknown option %1%2 (see --help)"_s.arg(
-                name.size() > 1 ? u"--"_s : u"-"_s, name));
-        }
-        return fail(parser.errorText() + u" (see --help)"_s);
-    }
-    if (!parser.positionalArguments().isEmpty())
-        return fail(
-            u"unexpected argument '%1' (see --help)"_s.arg(parser.positionalArguments().first()));
-    if (parser.isSet(help)) {
-        result.action = BenchOptionsResult::Action::Help;
-        result.text = parser.helpText().replace(u"<executable_name>"_s, u"pairmatch-bench"_s);
-        return result;
-    }
-    if (parser.isSet(version)) {
-        result.action = BenchOptionsResult::Action::Version;
-        result.text = u"pairmatch-bench " PAIRMATCH_VERSION ""_s;
-        return result;
-    }
-
     for (std::size_t i = 0; i < all.size(); ++i) {
-        if (!parser.isSet(options[i]))
+        if (!line.values[i])
             continue;
         const Flag &flag = all[i];
-        const QStringList values = parser.values(options[i]);
-        const QString value = values.isEmpty() ? QString() : values.last();
+        const QString &value = *line.values[i];
         const QString error = flag.apply(value, result.options);
         if (!error.isEmpty())
             return fail(u"--"_s + flag.name + u": "_s + error + u", got '"_s + value + u'\'');

@@ -2,6 +2,8 @@
 // exiting, no network (the host is resolved later, in main.cpp).
 #pragma once
 
+#include "commandline.h"
+
 #include <QByteArray>
 #include <QHostAddress>
 #include <QList>
@@ -48,7 +50,7 @@ struct BenchOptions {
 };
 
 struct BenchOptionsResult {
-    enum class Action { Run, Help, Version, Error };
+    using Action = CommandLineAction;
     Action action = Action::Run;
     BenchOptions options;
     QString text; // help or version text, or the one-line error

@@ -37,20 +37,6 @@ void printTo(FILE *to, const QString &text)
     std::fflush(to);
 }
 
-void printLine(FILE *to, const QString &text)
-{
-    printTo(to, text.endsWith(u'\n') ? text : text + u'\n');
-}
-
-QStringList argumentsOf(int argc, char **argv)
-{
-    QStringList list;
-    list.reserve(argc);
-    for (int i = 0; i < argc; ++i)
-        list << QString::fromLocal8Bit(argv[i]);
-    return list;
-}
-
 // The soft open-file limit raised to the hard one; returns the limit in force.
 qint64 raiseFileLimit()
 {
@@ -240,17 +226,8 @@ std::optional<Plan> makePlan(const BenchOptions &o, qint64 fileLimit, QString *e
 int main(int argc, char **argv)
 {
     const BenchOptionsResult parsed = parseBenchOptions(argumentsOf(argc, argv));
-    switch (parsed.action) {
-    case BenchOptionsResult::Action::Help:
-    case BenchOptionsResult::Action::Version:
-        printLine(stdout, parsed.text);
-        return 0;
-    case BenchOptionsResult::Action::Error:
-        printLine(stderr, parsed.text);
-        return 2;
-    case BenchOptionsResult::Action::Run:
-        break;
-    }
+    if (const std::optional<int> status = finishCommandLine(parsed.action, parsed.text))
+        return *status;
     const BenchOptions &options = parsed.options;
     // Qt's default (glib) event dispatcher, unlike the server: with thousands of client
     // sockets ready at once, Qt 6.4's own (QT_NO_GLIB=1) pays for each a search through all

@@ -25,24 +25,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QStringList argumentsOf(int argc, char **argv)
-{
-    QStringList list;
-    list.reserve(argc);
-    for (int i = 0; i < argc; ++i)
-        list << QString::fromLocal8Bit(argv[i]);
-    return list;
-}
-
-void printLine(FILE *to, const QString &text)
-{
-    const QByteArray bytes = text.toLocal8Bit();
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), to);
-    if (!bytes.endsWith('\n'))
-        std::fputc('\n', to);
-    std::fflush(to);
-}
-
 void identify()
 {
     QCoreApplication::setApplicationName(u"pairmatch"_s);
@@ -113,17 +95,8 @@ int runServer(const Options &options, const DashboardLoader *dashboard)
 int main(int argc, char **argv)
 {
     const OptionsResult parsed = parseOptions(argumentsOf(argc, argv));
-    switch (parsed.action) {
-    case OptionsResult::Action::Help:
-    case OptionsResult::Action::Version:
-        printLine(stdout, parsed.text);
-        return 0;
-    case OptionsResult::Action::Error:
-        printLine(stderr, parsed.text);
-        return 2;
-    case OptionsResult::Action::Run:
-        break;
-    }
+    if (const std::optional<int> status = finishCommandLine(parsed.action, parsed.text))
+        return *status;
     const Options &options = parsed.options;
 
     if (options.noGui) {

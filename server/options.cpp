@@ -1,6 +1,5 @@
 #include "options.h"
 
-#include <QCommandLineParser>
 #include <QHostAddress>
 
 #include <functional>
@@ -160,60 +159,24 @@ OptionsResult parseOptions(const QStringList &arguments, const QProcessEnvironme
     OptionsResult result;
     const std::vector<Flag> all = flags();
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
+    const CommandLine line = parseCommandLine(arguments, u"pairmatch"_s,
         u"pairmatch: two-player matchmaking and round-relay WebSocket server.\n"
         "Every flag can also be set with PAIRMATCH_<FLAG> (e.g. PAIRMATCH_PORT=9000); the "
-        "flag wins."_s);
-    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
-    const QCommandLineOption help(QStringList {u"h"_s, u"help"_s}, u"Show this help and exit."_s);
-    const QCommandLineOption version(u"version"_s, u"Show the version and exit."_s);
-    parser.addOption(help);
-    parser.addOption(version);
-    std::vector<QCommandLineOption> options;
-    options.reserve(all.size());
-    for (const Flag &flag : all) {
-        options.emplace_back(flag.name, flag.help, flag.valueName);
-        parser.addOption(options.back());
-    }
-
+        "flag wins."_s,
+        all);
+    if (commandLineFinished(line, result))
+        return result;
     const auto fail = [&](const QString &text) {
-        result.action = OptionsResult::Action::Error;
-        result.text = u"pairmatch: "_s + text;
-        return result;
+        return commandLineError(result, u"pairmatch"_s, text);
     };
-
-    if (!parser.parse(arguments)) {
-        const QStringList unknown = parser.unknownOptionNames();
-        if (!unknown.isEmpty()) {
-            const QString &name = unknown.first();
-            return fail(u"unknown option %1%2 (see --help)"_s.arg(
-                name.size() > 1 ? u"--"_s : u"-"_s, name));
-        }
-        return fail(parser.errorText() + u" (see --help)"_s);
-    }
-    if (!parser.positionalArguments().isEmpty())
-        return fail(
-            u"unexpected argument '%1' (see --help)"_s.arg(parser.positionalArguments().first()));
-    if (parser.isSet(help)) {
-        result.action = OptionsResult::Action::Help;
-        result.text = parser.helpText().replace(u"<executable_name>"_s, u"pairmatch"_s);
-        return result;
-    }
-    if (parser.isSet(version)) {
-        result.action = OptionsResult::Action::Version;
-        result.text = u"pairmatch " PAIRMATCH_VERSION ""_s;
-        return result;
-    }
 
     for (std::size_t i = 0; i < all.size(); ++i) {
         const Flag &flag = all[i];
         const QString env = envName(flag.name);
         QString value;
         QString source;
-        if (parser.isSet(options[i])) {
-            const QStringList values = parser.values(options[i]);
-            value = values.isEmpty() ? QString() : values.last();
+        if (line.values[i]) {
+            value = *line.values[i];
             source = u"--"_s + flag.name;
         } else if (!environment.value(env).isEmpty()) { // set but empty counts as unset
             value = environment.value(env);

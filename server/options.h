@@ -2,6 +2,7 @@
 // wins), parsed into a ServerConfig. Pure: no printing, no exiting.
 #pragma once
 
+#include "commandline.h"
 #include "serverconfig.h"
 
 #include <QProcessEnvironment>
@@ -16,7 +17,7 @@ struct Options {
 };
 
 struct OptionsResult {
-    enum class Action { Run, Help, Version, Error };
+    using Action = CommandLineAction;
     Action action = Action::Run;
     Options options;
     QString text; // help or version text, or the one-line error
