@@ -39,8 +39,11 @@ public:
     enum class Style { Normal, NeverArrives, LeavesMidway, Spammer };
 
     Bot(QString base, QString userId, int type, Style style, QObject *parent)
-        : QObject(parent), m_base(std::move(base)), m_userId(std::move(userId)), m_type(type),
-          m_style(style)
+        : QObject(parent)
+        , m_base(std::move(base))
+        , m_userId(std::move(userId))
+        , m_type(type)
+        , m_style(style)
     {
         m_moveTimer.callOnTimeout(this, [this] { move(); });
         startMatching();
@@ -53,8 +56,8 @@ private:
     {
         m_matching = std::make_unique<QWebSocket>();
         connect(m_matching.get(), &QWebSocket::connected, this, [this] {
-            const QJsonObject user{{u"userId"_s, m_userId},
-                                   {u"rating"_s, 1000 + int(QRandomGenerator::global()->bounded(900))}};
+            const QJsonObject user {{u"userId"_s, m_userId},
+                {u"rating"_s, 1000 + int(QRandomGenerator::global()->bounded(900))}};
             m_matching->sendTextMessage(json({{u"command"_s, u"entry"_s}, {u"user"_s, user}}));
         });
         connect(m_matching.get(), &QWebSocket::textMessageReceived, this, [this](const QString &t) {
@@ -69,7 +72,7 @@ private:
                 return;
             }
             QTimer::singleShot(200 + int(QRandomGenerator::global()->bounded(800)), this,
-                               [this] { startRound(); });
+                [this] { startRound(); });
         });
         m_matching->open(QUrl(m_base + u"/ws/matching/"_s + QString::number(m_type)));
     }
@@ -79,16 +82,18 @@ private:
         m_round = std::make_unique<QWebSocket>();
         connect(m_round.get(), &QWebSocket::connected, this, [this] {
             m_round->sendTextMessage(json({{u"command"_s, u"prepared"_s},
-                                           {u"user"_s, QJsonObject{{u"userId"_s, m_userId}}},
-                                           {u"token"_s, m_token}}));
+                {u"user"_s, QJsonObject {{u"userId"_s, m_userId}}}, {u"token"_s, m_token}}));
         });
         connect(m_round.get(), &QWebSocket::textMessageReceived, this, [this](const QString &t) {
-            const QString command = QJsonDocument::fromJson(t.toUtf8()).object()[u"command"_s].toString();
+            const QString command
+                = QJsonDocument::fromJson(t.toUtf8()).object()[u"command"_s].toString();
             if (command == "start"_L1) {
                 m_moves = 20 + int(QRandomGenerator::global()->bounded(60));
-                m_moveTimer.start(m_style == Style::Spammer ? 5 : 150 + int(QRandomGenerator::global()->bounded(250)));
+                m_moveTimer.start(m_style == Style::Spammer
+                        ? 5
+                        : 150 + int(QRandomGenerator::global()->bounded(250)));
             } else if (command == "ended"_L1 || command == "none"_L1 || command == "invalid"_L1
-                       || command == "error"_L1) {
+                || command == "error"_L1) {
                 finish();
             }
         });
@@ -113,8 +118,8 @@ private:
             m_round->sendTextMessage(json({{u"command"_s, u"end"_s}}));
             return;
         }
-        const QJsonObject data{{u"card"_s, int(QRandomGenerator::global()->bounded(52))},
-                               {u"turn"_s, m_moves}};
+        const QJsonObject data {
+            {u"card"_s, int(QRandomGenerator::global()->bounded(52))}, {u"turn"_s, m_moves}};
         m_round->sendTextMessage(json({{u"command"_s, u"game"_s}, {u"data"_s, data}}));
     }
 
@@ -127,7 +132,7 @@ private:
             m_round->close();
         m_round.release()->deleteLater();
         QTimer::singleShot(300 + int(QRandomGenerator::global()->bounded(1500)), this,
-                           [this] { startMatching(); });
+            [this] { startMatching(); });
     }
 
     QString m_base;
@@ -174,8 +179,8 @@ int main(int argc, char **argv)
 
     const QString base = players->url();
     static const char *names[] = {"alice", "bob", "carol", "dave", "erin", "frank", "grace",
-                                  "heidi", "ivan", "judy", "mallory", "niaj", "olivia", "peggy",
-                                  "rupert", "sybil", "trent", "victor", "walter", "yolanda"};
+        "heidi", "ivan", "judy", "mallory", "niaj", "olivia", "peggy", "rupert", "sybil", "trent",
+        "victor", "walter", "yolanda"};
     QObject bots; // gone before the application object
     int n = 0;
     for (const char *name : names) {

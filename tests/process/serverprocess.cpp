@@ -85,8 +85,9 @@ bool ServerProcess::waitListening(int timeoutMs)
     const QRegularExpressionMatch match = pattern.match(m_listeningLine);
     const int port = match.hasMatch() ? match.captured(2).toInt() : 0;
     if (port <= 0 || port > 65535) {
-        m_error = u"the first stdout line is not `listening on ws://HOST:PORT` (or wss://): '%1'"_s.arg(
-            m_listeningLine);
+        m_error
+            = u"the first stdout line is not `listening on ws://HOST:PORT` (or wss://): '%1'"_s.arg(
+                m_listeningLine);
         return false;
     }
     m_host = match.captured(1);
