@@ -68,12 +68,12 @@ void AdminClient::onText(const QString &text)
     if (command == "snapshot"_L1) {
         Snapshot snapshot;
         if (fromJson(o, snapshot))
-            Q_EMIT snapshotReceived(snapshot);
+            deliverSnapshot(snapshot);
     } else if (command == "updates"_L1) {
         for (const QJsonValue v : o.value("updates"_L1).toArray()) {
             AdminUpdate update;
             if (fromJson(v.toObject(), update))
-                Q_EMIT updateReceived(update);
+                deliverUpdate(update);
         }
     } else if (command == "result"_L1) {
         Q_EMIT actionFinished(o.value("action"_L1).toString(), o.value("ok"_L1).toBool(),

@@ -117,15 +117,11 @@ QVariant DisconnectModel::data(const QModelIndex &index, int role) const
 
 void DisconnectModel::onSnapshot(const Snapshot &snapshot)
 {
-    m_seq = snapshot.seq;
     resetRecords(snapshot.disconnects);
 }
 
 void DisconnectModel::onUpdate(const AdminUpdate &u)
 {
-    if (u.seq <= m_seq)
-        return;
-    m_seq = u.seq;
     if (u.kind == AdminUpdate::Kind::Disconnect)
         add(u.disconnect);
 }

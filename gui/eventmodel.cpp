@@ -108,15 +108,11 @@ QVariant EventModel::data(const QModelIndex &index, int role) const
 
 void EventModel::onSnapshot(const Snapshot &snapshot)
 {
-    m_seq = snapshot.seq;
     resetRecords(snapshot.events);
 }
 
 void EventModel::onUpdate(const AdminUpdate &u)
 {
-    if (u.seq <= m_seq)
-        return;
-    m_seq = u.seq;
     if (u.kind == AdminUpdate::Kind::Event)
         add(u.event);
 }

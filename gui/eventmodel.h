@@ -27,8 +27,6 @@ public:
 private:
     void onSnapshot(const Snapshot &snapshot);
     void onUpdate(const AdminUpdate &update);
-
-    quint64 m_seq = 0;
 };
 
 } // namespace pairmatch

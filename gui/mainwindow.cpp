@@ -329,7 +329,6 @@ void MainWindow::copyPairId()
 void MainWindow::onSnapshot(const Snapshot &snapshot)
 {
     m_clock.sync(snapshot.serverTimeMs);
-    m_seq = snapshot.seq;
     showDraining(snapshot.draining);
     StatsSample now;
     if (!snapshot.history.isEmpty())
@@ -347,9 +346,6 @@ void MainWindow::onSnapshot(const Snapshot &snapshot)
 
 void MainWindow::onUpdate(const AdminUpdate &update)
 {
-    if (update.seq <= m_seq)
-        return;
-    m_seq = update.seq;
     if (update.kind == AdminUpdate::Kind::Stats) {
         m_clock.sync(update.stats.atMs);
         showCounters(update.stats);

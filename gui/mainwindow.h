@@ -103,7 +103,6 @@ private:
     QAction *m_expire = nullptr;
     QAction *m_drain = nullptr;
     QAction *m_copyPair = nullptr;
-    quint64 m_seq = 0;
 };
 
 } // namespace pairmatch

@@ -126,15 +126,11 @@ quint64 PairModel::changedColumns(const PairInfo &a, const PairInfo &b) const
 
 void PairModel::onSnapshot(const Snapshot &snapshot)
 {
-    m_seq = snapshot.seq;
     resetRows(snapshot.pairs);
 }
 
 void PairModel::onUpdate(const AdminUpdate &u)
 {
-    if (u.seq <= m_seq)
-        return;
-    m_seq = u.seq;
     if (u.kind == AdminUpdate::Kind::PairChanged)
         upsert(u.pair);
     else if (u.kind == AdminUpdate::Kind::PairRemoved)

@@ -28,7 +28,6 @@ private:
     void onUpdate(const AdminUpdate &update);
 
     const ServerClock *m_clock;
-    quint64 m_seq = 0;
     QTimer m_tick;
 };
 

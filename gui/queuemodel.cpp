@@ -84,7 +84,6 @@ quint64 QueueModel::changedColumns(const QueueRow &, const QueueRow &) const
 
 void QueueModel::onSnapshot(const Snapshot &snapshot)
 {
-    m_seq = snapshot.seq;
     m_typeOfSession.clear();
     QList<QueueRow> rows;
     QHash<qint32, int> at;
@@ -103,9 +102,6 @@ void QueueModel::onSnapshot(const Snapshot &snapshot)
 
 void QueueModel::onUpdate(const AdminUpdate &u)
 {
-    if (u.seq <= m_seq)
-        return;
-    m_seq = u.seq;
     if (u.kind == AdminUpdate::Kind::QueueJoined) {
         const int i = rowOf(u.queueEntry.type);
         QueueRow row = i >= 0 ? rowAt(i) : QueueRow {u.queueEntry.type, {}};

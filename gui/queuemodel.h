@@ -33,7 +33,6 @@ private:
     void onUpdate(const AdminUpdate &update);
 
     const ServerClock *m_clock;
-    quint64 m_seq = 0;
     QHash<quint64, qint32> m_typeOfSession;
     QTimer m_tick;
 };

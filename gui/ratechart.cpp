@@ -36,7 +36,6 @@ RateChart::RateChart(AdminFeed *feed, QWidget *parent)
 
 void RateChart::onSnapshot(const Snapshot &snapshot)
 {
-    m_seq = snapshot.seq;
     m_samples.assign(snapshot.history.begin(), snapshot.history.end());
     while (m_samples.size() > kSeconds)
         m_samples.pop_front();
@@ -45,9 +44,8 @@ void RateChart::onSnapshot(const Snapshot &snapshot)
 
 void RateChart::onUpdate(const AdminUpdate &u)
 {
-    if (u.seq <= m_seq || u.kind != AdminUpdate::Kind::Stats)
+    if (u.kind != AdminUpdate::Kind::Stats)
         return;
-    m_seq = u.seq;
     m_samples.push_back(u.stats);
     if (m_samples.size() > kSeconds)
         m_samples.pop_front();

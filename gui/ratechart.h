@@ -31,7 +31,6 @@ private:
     void onUpdate(const AdminUpdate &update);
 
     std::deque<StatsSample> m_samples;
-    quint64 m_seq = 0;
 };
 
 } // namespace pairmatch

@@ -113,15 +113,11 @@ quint64 SessionModel::changedColumns(const SessionInfo &a, const SessionInfo &b)
 
 void SessionModel::onSnapshot(const Snapshot &snapshot)
 {
-    m_seq = snapshot.seq;
     resetRows(snapshot.sessions);
 }
 
 void SessionModel::onUpdate(const AdminUpdate &u)
 {
-    if (u.seq <= m_seq)
-        return; // already in the snapshot
-    m_seq = u.seq;
     switch (u.kind) {
     case AdminUpdate::Kind::SessionOpened:
     case AdminUpdate::Kind::SessionChanged:

@@ -22,10 +22,10 @@ void LocalFeed::start()
     if (!m_started) {
         m_started = true;
         m_core.addObserver();
-        connect(&m_core, &ServerCore::updated, this, &AdminFeed::updateReceived);
+        connect(&m_core, &ServerCore::updated, this, &LocalFeed::deliverUpdate);
     }
     Q_EMIT connectionChanged(true, source());
-    Q_EMIT snapshotReceived(m_core.snapshot());
+    deliverSnapshot(m_core.snapshot());
 }
 
 QString LocalFeed::source() const

@@ -37,6 +37,26 @@ Q_SIGNALS:
     void actionFinished(const QString &action, bool ok, const QString &message);
     // false: the feed stopped (an attached dashboard lost its server), with why.
     void connectionChanged(bool connected, const QString &detail);
+
+protected:
+    // What implementations emit through: after a snapshot, only the updates that came after
+    // it (one a resync's snapshot already holds, or a repeat, is dropped here, once for
+    // every consumer).
+    void deliverSnapshot(const Snapshot &snapshot)
+    {
+        m_seq = snapshot.seq;
+        Q_EMIT snapshotReceived(snapshot);
+    }
+    void deliverUpdate(const AdminUpdate &update)
+    {
+        if (update.seq <= m_seq)
+            return;
+        m_seq = update.seq;
+        Q_EMIT updateReceived(update);
+    }
+
+private:
+    quint64 m_seq = 0;
 };
 
 } // namespace pairmatch
