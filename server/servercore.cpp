@@ -151,9 +151,12 @@ void ServerCore::shutdown()
             m_closeGrace.push(now + m_config.closeGraceMs, s->id());
         }
     }
+    // A fresh reading: a close above may have been reported at once and forgotten with one,
+    // and deadlines pushed must not go back in time.
+    const Millis later = m_clock.now();
     for (Session *s : m_slots) {
         if (s && !s->gone)
-            forget(*s, now);
+            forget(*s, later);
     }
     if (m_sessionCount == 0)
         Q_EMIT allConnectionsClosed();
@@ -228,13 +231,8 @@ void ServerCore::onText(Session &s, const QString &text)
     if (s.isClosing())
         return;
     Busy busy(*this);
-    ++s.messagesIn;
-    const Millis now = m_rate.isEnabled() ? m_clock.now() : 0;
-    if (!m_rate.take(s.bucket, now)) {
-        m_out.sendError(s.id(), ErrorCode::RateLimited);
-        m_out.close(s.id(), CloseCode::PolicyViolation, "rate limited"_L1);
+    if (!admit(s))
         return;
-    }
     if (const auto error = m_codec.decode(text, s.endpoint(), m_message)) {
         m_out.sendError(s.id(), *error);
         return;
@@ -245,10 +243,7 @@ void ServerCore::onText(Session &s, const QString &text)
         return;
     case Command::Entry: {
         const Millis t = m_clock.now();
-        if (s.userId != m_message.userId) {
-            s.userId = m_message.userId;
-            s.userChanged = true;
-        }
+        noteUser(s, m_message.userId);
         if (std::optional<Match> match
             = m_matchmaker.entry(s.id(), s.route().type, m_message, t, m_out)) {
             const Pair &pair = m_pairs.issue(*match, t, m_out);
@@ -275,10 +270,7 @@ void ServerCore::onText(Session &s, const QString &text)
         m_matchmaker.cancel(s.id(), m_out);
         return;
     case Command::Prepared:
-        if (s.userId != m_message.userId) {
-            s.userId = m_message.userId;
-            s.userChanged = true;
-        }
+        noteUser(s, m_message.userId);
         m_pairs.prepared(s.id(), s.route().pairId, m_message, m_clock.now(), m_out);
         return;
     case Command::End:
@@ -287,17 +279,34 @@ void ServerCore::onText(Session &s, const QString &text)
     }
 }
 
+// Counts a message in and takes its token: false, with rate_limited and a 1008 close on the
+// way, when the connection is over its rate.
+bool ServerCore::admit(Session &s)
+{
+    ++s.messagesIn;
+    if (m_rate.take(s.bucket, m_rate.isEnabled() ? m_clock.now() : 0))
+        return true;
+    m_out.sendError(s.id(), ErrorCode::RateLimited);
+    m_out.close(s.id(), CloseCode::PolicyViolation, "rate limited"_L1);
+    return false;
+}
+
+// The userId a connection last gave (the dashboard's sessions view).
+void ServerCore::noteUser(Session &s, const QByteArray &userId)
+{
+    if (s.userId != userId) {
+        s.userId = userId;
+        s.userChanged = true;
+    }
+}
+
 void ServerCore::onBinary(Session &s)
 {
     if (s.isClosing())
         return;
     Busy busy(*this);
-    ++s.messagesIn;
-    if (!m_rate.take(s.bucket, m_rate.isEnabled() ? m_clock.now() : 0)) {
-        m_out.sendError(s.id(), ErrorCode::RateLimited);
-        m_out.close(s.id(), CloseCode::PolicyViolation, "rate limited"_L1);
+    if (!admit(s))
         return;
-    }
     m_out.sendError(s.id(), ErrorCode::BadFrame);
 }
 
@@ -374,18 +383,20 @@ void ServerCore::settle()
 
 // Runs at every pass of the event loop (see the constructor), so what one pass produced
 // leaves together: the next pass begins right after the previous one's sockets and timers.
+// Until nothing is left: cutting a slow reader settles (end of each round) and may queue
+// frames for others (its opponent's `none`), which must not wait for the next wake-up.
 void ServerCore::flushOutput()
 {
-    if (m_unflushed.empty())
-        return;
-    Busy busy(*this);
-    m_flushing.swap(m_unflushed);
-    for (ConnId id : m_flushing) {
-        Session *s = find(id);
-        if (s && !s->isClosing() && s->flush() > m_config.maxSendBufferBytes)
-            closeSession(*s, CloseCode::PolicyViolation, "too slow: send buffer full"_L1);
+    while (!m_unflushed.empty()) {
+        Busy busy(*this);
+        m_flushing.swap(m_unflushed);
+        for (ConnId id : m_flushing) {
+            Session *s = find(id);
+            if (s && !s->isClosing() && s->flush() > m_config.maxSendBufferBytes)
+                closeSession(*s, CloseCode::PolicyViolation, "too slow: send buffer full"_L1);
+        }
+        m_flushing.clear();
     }
-    m_flushing.clear();
 }
 
 void ServerCore::closeSession(Session &s, quint16 code, QLatin1StringView reason)

@@ -95,6 +95,8 @@ private:
 
     void onText(Session &session, const QString &text);
     void onBinary(Session &session);
+    bool admit(Session &session);
+    void noteUser(Session &session, const QByteArray &userId);
     void onPong(Session &session, quint64 elapsedMs);
     void onDisconnected(Session &session);
     void onTimer();
