@@ -22,6 +22,26 @@ ServerConfig configWith(qint64 prepareTimeoutMs, qint64 lingerMs = 60'000)
     return c;
 }
 
+// After the waiter (alice) left its seat before `start`: the seat is free again. bob sits
+// alone (wait, no start), alice sits again (start to both).
+QString waiterSeatIsFreeAgain(const PairSetup &pair)
+{
+    TestPlayer b, a2;
+    for (TestPlayer *p : {&b, &a2}) {
+        if (QString failure = pair.openRound(*p); !failure.isEmpty())
+            return failure;
+    }
+    pair.preparedAsNewcomer(b);
+    if (QString failure = expectMessage(b, message(u"wait"_s)); !failure.isEmpty())
+        return failure;
+    pair.preparedAsWaiter(a2);
+    const QJsonObject start
+        = startMessage(TestPlayer::user(u"bob"_s), TestPlayer::user(u"alice"_s));
+    if (QString failure = expectMessage(b, start); !failure.isEmpty())
+        return failure;
+    return expectMessage(a2, start);
+}
+
 } // namespace
 
 class TestRound final : public QObject
@@ -48,6 +68,7 @@ private Q_SLOTS:
     void prepareTimeoutSendsInvalidAndCloses();
     void pairNobodyJoinsExpires();
     void closeBeforeStartFreesSeat();
+    void kickBeforeStartFreesSeat();
     void closeBeforeStartKeepsTimeoutRunning();
     void closeAfterStartSendsNoneAndEndsPair_data();
     void closeAfterStartSendsNoneAndEndsPair();
@@ -495,18 +516,30 @@ void TestRound::closeBeforeStartFreesSeat()
     PM_OK(expectMessage(a, message(u"wait"_s)));
     a.close();
     PM_OK(waitConnectionCount(server, 2)); // the 2 matching connections
+    PM_OK(waiterSeatIsFreeAgain(pair));
+}
 
-    // alice's seat is free: bob sits alone (wait, no start), alice sits again (start)
-    TestPlayer b, a2;
-    PM_OK(pair.openRound(b));
-    PM_OK(pair.openRound(a2));
-    pair.preparedAsNewcomer(b);
-    PM_OK(expectMessage(b, message(u"wait"_s)));
-    pair.preparedAsWaiter(a2);
-    const QJsonObject start
-        = startMessage(TestPlayer::user(u"bob"_s), TestPlayer::user(u"alice"_s));
-    PM_OK(expectMessage(b, start));
-    PM_OK(expectMessage(a2, start));
+// The same when an operator kicks the seated player before `start`: 4000, and the seat is free
+void TestRound::kickBeforeStartFreesSeat()
+{
+    TestServer server;
+    QVERIFY(server.isListening());
+    PairSetup pair(server);
+    PM_OK(pair.match());
+    TestPlayer a;
+    PM_OK(pair.openRound(a));
+    pair.preparedAsWaiter(a);
+    PM_OK(expectMessage(a, message(u"wait"_s)));
+    quint64 seated = 0;
+    for (const SessionInfo &s : server.core().snapshot().sessions) {
+        if (s.endpoint == Endpoint::Round && s.userId == u"alice"_s)
+            seated = s.id;
+    }
+    QVERIFY(seated != 0);
+    QString why;
+    QVERIFY2(server.core().kick(seated, &why), qPrintable(why));
+    PM_OK(expectClosed(a, 4000, u"kicked by operator"_s));
+    PM_OK(waiterSeatIsFreeAgain(pair));
 }
 
 void TestRound::closeBeforeStartKeepsTimeoutRunning()

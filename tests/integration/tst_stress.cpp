@@ -175,7 +175,7 @@ void TestStress::manyPairsInterleavedMoves()
     QCOMPARE(received, qsizetype(2 * kPairs * 2 * kMoves));
     qInfo("%d pairs: %lld moves sent, %lld received, in order, at both seats", kPairs,
         qlonglong(2 * kPairs * kMoves), qlonglong(received));
-    for (std::size_t i = 0; i < kPairs; i += 37) { // and nothing straggles in later
+    for (std::size_t i = 0; i < kPairs; ++i) { // and nothing straggles in later
         PM_OK(expectNothingMore(*a[i]));
         PM_OK(expectNothingMore(*b[i]));
     }

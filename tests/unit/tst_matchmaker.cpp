@@ -152,8 +152,8 @@ void TestMatchmaker::fifoPerType()
     QCOMPARE(cd->newcomer.conn, ConnId(4));
     QCOMPARE(mm.waitingCount(), 0);
 
-    // the one who waits longest is met first: with A waiting in 3 and B in 4, a newcomer of
-    // type 4 meets B, then type 3 meets A
+    // a newcomer meets the waiter of its own type, not the longest waiting overall: with e
+    // waiting in 3 and f in 4, a newcomer of type 4 meets f, then one of type 3 meets e
     out.clear();
     QVERIFY(!mm.entry(5, 3, entryOf("e"), 50, out));
     QVERIFY(!mm.entry(6, 4, entryOf("f"), 60, out));

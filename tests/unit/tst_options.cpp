@@ -558,10 +558,9 @@ void TestOptions::routePath()
     QCOMPARE(pairmatch::routePath(parseRoute("/ws/round/abc/?x")), QByteArray("/ws/round/abc"));
 }
 
-// BUG (server/route.cpp, parseRoute): a type of more than 10 digits is already refused
-// (ok = false) but the loop keeps computing value * 10 + digit: from the 19th digit on that
-// overflows qint64, which is undefined behaviour. The answer is 400 either way, but a build
-// with -DPAIRMATCH_SANITIZE=ON stops here with "signed integer overflow".
+// A type of more than 10 digits is refused without computing its value: parseRoute once
+// kept computing value * 10 + digit, which overflows qint64 from the 19th digit (undefined
+// behaviour; the sanitizer build of this test stops on it).
 void TestOptions::routeTypeOfTwentyDigitsNoOverflow()
 {
     QCOMPARE(parseRoute("/ws/matching/99999999999999999999").httpStatus, 400);
