@@ -33,9 +33,9 @@ QByteArray randomToken()
 
 PairState Pair::state() const
 {
-    if (ended)
+    if (ended())
         return PairState::Ended;
-    if (over)
+    if (over())
         return PairState::Over;
     if (started)
         return PairState::Started;
@@ -51,7 +51,6 @@ const Pair &PairTable::issue(const Match &match, Millis now, Output &out)
     pair->type = match.type;
     pair->seed = int(QRandomGenerator::global()->bounded(1, 10001));
     pair->userIds = {match.newcomer.userId, match.waiter.userId};
-    pair->users = {match.newcomer.user, match.waiter.user};
     pair->tokens = {randomToken(), randomToken()};
     pair->issuedAt = now;
     pair->prepareDeadline = now + m_config.prepareTimeout;
@@ -60,8 +59,8 @@ const Pair &PairTable::issue(const Match &match, Millis now, Output &out)
     const ConnId conns[2] = {match.newcomer.conn, match.waiter.conn};
     for (int i = 0; i < 2; ++i) {
         out.send(conns[i],
-            MessageCodec::prepareFrame(
-                pair->type, pair->seed, pair->id, pair->tokens[i], pair->users[0], pair->users[1]));
+            MessageCodec::prepareFrame(pair->type, pair->seed, pair->id, pair->tokens[i],
+                match.newcomer.user, match.waiter.user));
     }
     note(out, PairEvent::Kind::Issued, *pair, -1, conns[0], conns[1], PairOutcome::Ended);
 
@@ -80,7 +79,7 @@ void PairTable::prepared(
     }
     Pair *pair = lookup(pairId);
     // An over pair still answers a takeover after `end` (with `ended`), not after none/invalid.
-    if (!pair || (pair->over && !pair->ended)) {
+    if (!pair || (pair->over() && !pair->ended())) {
         out.sendError(conn, ErrorCode::UnknownPair);
         return;
     }
@@ -107,7 +106,7 @@ void PairTable::prepared(
     m_seats.emplace(conn, SeatRef {pair, seat});
     note(out, PairEvent::Kind::Seated, *pair, qint8(seat), conn, 0, PairOutcome::Ended);
 
-    if (pair->ended) {
+    if (pair->ended()) {
         out.send(conn, MessageCodec::endedFrame());
     } else if (pair->started) {
         out.send(conn, pair->startFrame);
@@ -133,7 +132,7 @@ void PairTable::game(ConnId conn, const ClientMessage &message, Output &out)
         return;
     }
     Pair &pair = *it->second.pair;
-    if (pair.ended || (pair.over && pair.started)) {
+    if (pair.ended() || (pair.over() && pair.started)) {
         out.sendError(conn, ErrorCode::Ended);
         return;
     }
@@ -162,10 +161,10 @@ void PairTable::end(ConnId conn, Millis now, Output &out)
         return;
     }
     Pair &pair = *it->second.pair;
-    if (!pair.over) {
+    if (!pair.over()) {
         // A pair already over (its opponent left: none) stays so; `end` is answered all the same.
-        pair.ended = true;
-        markOver(pair, PairOutcome::Ended, now, out);
+        markOver(pair, PairOutcome::Ended, out);
+        lingerThenRemove(pair, now);
     }
     out.send(conn, MessageCodec::endedFrame());
 }
@@ -181,7 +180,7 @@ void PairTable::leave(ConnId conn, Millis now, Output &out)
     pair.seats[std::size_t(seat)] = 0;
     note(out, PairEvent::Kind::Unseated, pair, qint8(seat), conn, 0, PairOutcome::Ended);
 
-    if (!pair.started && !pair.over) {
+    if (!pair.started && !pair.over()) {
         // Before start the seat is simply free again; the prepare timeout keeps running.
         if (pair.order[0] == seat) {
             pair.order[0] = pair.order[1];
@@ -191,21 +190,22 @@ void PairTable::leave(ConnId conn, Millis now, Output &out)
         }
         return;
     }
-    if (!pair.over) {
+    if (!pair.over()) {
         // Started and not ended: the remaining player learns its opponent left.
         if (const ConnId other = pair.seats[std::size_t(1 - seat)])
             out.send(other, MessageCodec::noneFrame());
-        markOver(pair, PairOutcome::None, now, out);
+        markOver(pair, PairOutcome::None, out);
+        lingerThenRemove(pair, now);
     }
     removeIfDone(pair, out);
 }
 
-bool PairTable::expire(const QByteArray &pairId, Millis now, Output &out)
+bool PairTable::expire(const QByteArray &pairId, Output &out)
 {
     Pair *pair = lookup(pairId);
-    if (!pair || pair->started || pair->over)
+    if (!pair || pair->started || pair->over())
         return false;
-    timeOut(*pair, now, out);
+    timeOut(*pair, out);
     return true;
 }
 
@@ -219,7 +219,7 @@ void PairTable::advance(Millis now, Output &out)
     m_prepareTimeouts.popDue(now, [&](const QByteArray &id) {
         Pair *pair = lookup(id);
         if (pair && pair->prepareDeadline <= now)
-            timeOut(*pair, now, out);
+            timeOut(*pair, out);
     });
     m_removals.popDue(now, [&](const QByteArray &id) {
         Pair *pair = lookup(id);
@@ -239,9 +239,9 @@ const Pair *PairTable::pairOf(ConnId conn) const
     return it == m_seats.end() ? nullptr : it->second.pair;
 }
 
-void PairTable::timeOut(Pair &pair, Millis now, Output &out)
+void PairTable::timeOut(Pair &pair, Output &out)
 {
-    Q_ASSERT(!pair.started && !pair.over);
+    Q_ASSERT(!pair.started && !pair.over());
     for (std::size_t i = 0; i < 2; ++i) {
         if (const ConnId conn = pair.seats[i]) {
             out.send(conn, MessageCodec::invalidFrame());
@@ -250,29 +250,32 @@ void PairTable::timeOut(Pair &pair, Millis now, Output &out)
             pair.seats[i] = 0;
         }
     }
-    markOver(pair, PairOutcome::Invalid, now, out);
-    remove(pair, out);
+    markOver(pair, PairOutcome::Invalid, out);
+    remove(pair, out); // nobody is seated any more: at once, no linger
 }
 
-void PairTable::markOver(Pair &pair, PairOutcome outcome, Millis now, Output &out)
+void PairTable::markOver(Pair &pair, PairOutcome outcome, Output &out)
 {
-    pair.over = true;
     pair.outcome = outcome;
     pair.prepareDeadline = kNoDeadline;
+    note(out, PairEvent::Kind::Over, pair, -1, 0, 0, outcome);
+}
+
+void PairTable::lingerThenRemove(Pair &pair, Millis now)
+{
     pair.removeDeadline = now + m_config.linger;
     m_removals.push(pair.removeDeadline, pair.id);
-    note(out, PairEvent::Kind::Over, pair, -1, 0, 0, outcome);
 }
 
 void PairTable::removeIfDone(Pair &pair, Output &out)
 {
-    if (pair.over && pair.seatsTaken() == 0)
+    if (pair.over() && pair.seatsTaken() == 0)
         remove(pair, out);
 }
 
 void PairTable::remove(Pair &pair, Output &out)
 {
-    Q_ASSERT(pair.over);
+    Q_ASSERT(pair.over());
     for (std::size_t i = 0; i < 2; ++i) {
         if (const ConnId conn = pair.seats[i])
             m_seats.erase(conn); // the connections stay open, unseated

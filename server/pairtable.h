@@ -25,15 +25,12 @@ struct Pair {
     qint32 type = 0;
     int seed = 0;
     std::array<QByteArray, 2> userIds; // [newcomer, waiter], as matched
-    std::array<QByteArray, 2> users; // their user objects from `entry`
     std::array<QByteArray, 2> tokens; // each user's own secret
     std::array<ConnId, 2> seats {}; // by user index; 0 when empty
     std::array<QByteArray, 2> seatUsers; // user objects given with `prepared`
     std::array<qint8, 2> order {-1, -1}; // user indices in seating order
     bool started = false;
-    bool ended = false;
-    bool over = false;
-    std::optional<PairOutcome> outcome;
+    std::optional<PairOutcome> outcome; // set once the pair is over
     QByteArray startFrame;
     quint64 moves = 0;
     // As last told to operators (ServerCore's once-a-second update); not part of the state.
@@ -42,6 +39,8 @@ struct Pair {
     Millis prepareDeadline = kNoDeadline; // while it may still time out
     Millis removeDeadline = kNoDeadline; // once over
 
+    bool over() const { return outcome.has_value(); }
+    bool ended() const { return outcome == PairOutcome::Ended; } // over by `end`
     PairState state() const;
     int seatsTaken() const { return (seats[0] != 0) + (seats[1] != 0); }
 };
@@ -71,7 +70,7 @@ public:
 
     // Fires the prepare timeout of a pair now (operator action). False when there is no such
     // pair or it can no longer time out (started or over).
-    bool expire(const QByteArray &pairId, Millis now, Output &out);
+    bool expire(const QByteArray &pairId, Output &out);
 
     Millis nextDeadline() const;
     void advance(Millis now, Output &out);
@@ -97,8 +96,10 @@ private:
         std::size_t operator()(const QByteArray &b) const noexcept { return qHash(b); }
     };
 
-    void timeOut(Pair &pair, Millis now, Output &out);
-    void markOver(Pair &pair, PairOutcome outcome, Millis now, Output &out);
+    void timeOut(Pair &pair, Output &out);
+    void markOver(Pair &pair, PairOutcome outcome, Output &out);
+    // An over pair with a seat still held goes at the latest after the linger period.
+    void lingerThenRemove(Pair &pair, Millis now);
     void removeIfDone(Pair &pair, Output &out);
     void remove(Pair &pair, Output &out);
     Pair *lookup(const QByteArray &pairId) const;

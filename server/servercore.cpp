@@ -190,7 +190,7 @@ bool ServerCore::expire(const QByteArray &pairId, QString *message)
     Busy busy(*this);
     const Pair *pair = m_pairs.find(pairId);
     const std::array<QByteArray, 2> users = pair ? pair->userIds : std::array<QByteArray, 2> {};
-    if (!m_pairs.expire(pairId, m_clock.now(), m_out)) {
+    if (!m_pairs.expire(pairId, m_out)) {
         if (message) {
             *message = pair ? u"pair %1 has started or is over: its prepare timeout no longer "
                               "applies"_s.arg(latin1(pairId))
@@ -691,7 +691,7 @@ void ServerCore::onStatsTick()
     sample.connections = m_sessionCount;
     sample.waiting = m_matchmaker.waitingCount();
     m_pairs.forEachPair([&](const Pair &pair) {
-        if (!pair.over)
+        if (!pair.over())
             ++sample.livePairs;
     });
     quint64 matchesLastMinute = 0;

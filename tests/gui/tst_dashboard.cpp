@@ -768,7 +768,7 @@ void TestDashboard::selectionStaysOffOtherPairsWhenSelectedIsRemoved()
     ui.answer = true;
     d.window.expireAction()->trigger();
     const Pair *other = d.server.core().pairs().find(waiting.pairId);
-    const bool otherIntact = other && !other->over;
+    const bool otherIntact = other && !other->over();
     QVERIFY2(selected.isEmpty() && !expireEnabled && otherIntact,
         qPrintable(
             u"after the selected pair %1 was removed, the selection is on %2 (the other "

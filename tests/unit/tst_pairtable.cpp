@@ -745,7 +745,7 @@ void TestPairTable::prepareTimeoutNotAfterStart()
     QVERIFY(out.effects.empty());
     QVERIFY(out.events.empty());
     QCOMPARE(table.find(p.pairId)->state(), PairState::Started);
-    QCOMPARE(table.expire(p.pairId, m_clock.now(), out), false);
+    QCOMPARE(table.expire(p.pairId, out), false);
     QVERIFY(out.effects.empty());
 }
 
@@ -756,16 +756,16 @@ void TestPairTable::expireByOperator()
     const Issued p = issue(table, out);
     table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
     out.clear();
-    QCOMPARE(table.expire("no-such-pair", m_clock.now(), out), false);
+    QCOMPARE(table.expire("no-such-pair", out), false);
     QVERIFY(out.effects.empty());
     m_clock.advance(1000);
-    QCOMPARE(table.expire(p.pairId, m_clock.now(), out), true);
+    QCOMPARE(table.expire(p.pairId, out), true);
     QCOMPARE(describeEffects(out), (QStringList {u"send 11 invalid"_s, u"close 11 1000"_s}));
     QCOMPARE(describePairEvents(out), (QStringList {u"over invalid"_s, u"removed"_s}));
     QVERIFY(!table.find(p.pairId));
     // expiring again, or its deadline coming later, does nothing
     out.clear();
-    QCOMPARE(table.expire(p.pairId, m_clock.now(), out), false);
+    QCOMPARE(table.expire(p.pairId, out), false);
     table.advance(m_clock.now() + 100'000, out);
     QVERIFY(out.effects.empty());
     QVERIFY(out.events.empty());
