@@ -323,9 +323,13 @@ void TestHandshake::secureWebSocket()
     a.game(QJsonObject {{u"card"_s, u"A♠"_s}});
     PM_OK(expectCommand(b, u"game"_s));
 
-    // plain ws:// to the TLS port does not open
+    // plain ws:// to the TLS port does not open, and the server plays on over wss://
     TestPlayer plain;
     QVERIFY(!plain.open(QUrl(u"ws://127.0.0.1:%1/ws/matching/1"_s.arg(server.port()))));
+    const QJsonObject king {{u"card"_s, u"K♥"_s}};
+    b.game(king);
+    PM_OK(expectMessage(a, gameMessage(u"alice"_s, QJsonObject {{u"card"_s, u"A♠"_s}})));
+    PM_OK(expectMessage(a, gameMessage(u"bob"_s, king)));
 }
 
 QTEST_GUILESS_MAIN(TestHandshake)
