@@ -1,5 +1,6 @@
 #include "disconnectmodel.h"
 
+#include "closecodes.h"
 #include "serverclock.h"
 
 namespace pairmatch {
@@ -16,30 +17,6 @@ DisconnectModel::DisconnectModel(AdminFeed *feed, QObject *parent)
 int DisconnectModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
-}
-
-QString DisconnectModel::codeMeaning(int code)
-{
-    switch (code) {
-    case 1000:
-        return u"normal (after invalid)"_s;
-    case 1001:
-        return u"going away (dead peer or shutdown)"_s;
-    case 1002:
-        return u"protocol error"_s;
-    case 1007:
-        return u"not UTF-8"_s;
-    case 1008:
-        return u"policy (rate limit, slow reader)"_s;
-    case 1009:
-        return u"frame too large"_s;
-    case 4000:
-        return u"kicked by operator"_s;
-    case 4001:
-        return u"replaced (takeover)"_s;
-    default:
-        return {};
-    }
 }
 
 QVariant DisconnectModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -87,7 +64,7 @@ QVariant DisconnectModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::ToolTipRole) {
         if (index.column() == Code)
-            return codeMeaning(d.code);
+            return QString(closeCodeMeaning(d.code));
         if (index.column() == Pair)
             return d.pairId;
         return {};

@@ -20,9 +20,6 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
-    // What a close code means, as shown next to it.
-    static QString codeMeaning(int code);
-
 private:
     void onSnapshot(const Snapshot &snapshot);
     void onUpdate(const AdminUpdate &update);

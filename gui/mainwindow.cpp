@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "closecodes.h"
 #include "disconnectmodel.h"
 #include "eventmodel.h"
 #include "filterproxy.h"
@@ -176,8 +177,8 @@ void MainWindow::buildUi()
         connect(user, &QLineEdit::textChanged, m_disconnectProxy, &FilterProxy::setUserFilter);
         auto *code = new QComboBox;
         code->addItem(u"All close codes"_s);
-        for (int c : {1000, 1001, 1002, 1007, 1008, 1009, 4000, 4001})
-            code->addItem(u"%1 %2"_s.arg(c).arg(DisconnectModel::codeMeaning(c)), c);
+        for (const quint16 c : serverCloseCodes())
+            code->addItem(u"%1 %2"_s.arg(c).arg(closeCodeMeaning(c)), c);
         connect(code, &QComboBox::currentIndexChanged, this,
             [this, code](int) { m_disconnectProxy->setKeyFilter(code->currentData()); });
         row->addWidget(user);

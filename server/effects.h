@@ -4,6 +4,7 @@
 #pragma once
 
 #include "clock.h"
+#include "closecodes.h"
 #include "messages.h"
 
 #include <QByteArray>
@@ -15,16 +16,6 @@
 namespace pairmatch {
 
 using ConnId = quint64; // 0 is never a connection
-
-// WebSocket close codes the server uses (RFC 6455 section 7.4 and the protocol's own).
-namespace CloseCode {
-inline constexpr quint16 Normal = 1000;
-inline constexpr quint16 GoingAway = 1001;
-inline constexpr quint16 PolicyViolation = 1008;
-inline constexpr quint16 TooBig = 1009;
-inline constexpr quint16 Kicked = 4000;
-inline constexpr quint16 Replaced = 4001;
-} // namespace CloseCode
 
 struct Effect {
     enum class Kind : quint8 { Send, Close };
@@ -38,9 +29,10 @@ struct Effect {
     {
         return {Kind::Send, 0, to, frame, {}};
     }
-    static Effect close(ConnId conn, quint16 code, QLatin1StringView reason)
+    static Effect close(ConnId conn, CloseCause cause)
     {
-        return {Kind::Close, code, conn, {}, reason};
+        const CloseCauseInfo info = closeCause(cause);
+        return {Kind::Close, info.code, conn, {}, info.reason};
     }
 };
 
@@ -100,10 +92,7 @@ struct Output {
     void send(ConnId to, const QByteArray &frame) { effects.push_back(Effect::send(to, frame)); }
     // {"command":"error",...} to a connection; recorded in `errors` too.
     void sendError(ConnId to, ErrorCode code);
-    void close(ConnId conn, quint16 code, QLatin1StringView reason)
-    {
-        effects.push_back(Effect::close(conn, code, reason));
-    }
+    void close(ConnId conn, CloseCause cause) { effects.push_back(Effect::close(conn, cause)); }
 };
 
 } // namespace pairmatch

@@ -96,7 +96,7 @@ void PairTable::prepared(
     if (const ConnId old = pair->seats[s]) {
         // Takeover: the old connection goes quietly, the opponent hears nothing.
         m_seats.erase(old);
-        out.close(old, CloseCode::Replaced, "replaced"_L1);
+        out.close(old, CloseCause::Replaced);
         note(out, PairEvent::Kind::Replaced, *pair, qint8(seat), conn, old, PairOutcome::Ended);
     } else if (!pair->started) {
         pair->order[pair->order[0] < 0 ? 0 : 1] = qint8(seat);
@@ -245,7 +245,7 @@ void PairTable::timeOut(Pair &pair, Output &out)
     for (std::size_t i = 0; i < 2; ++i) {
         if (const ConnId conn = pair.seats[i]) {
             out.send(conn, MessageCodec::invalidFrame());
-            out.close(conn, CloseCode::Normal, "opponent did not arrive"_L1);
+            out.close(conn, CloseCause::OpponentMissing);
             m_seats.erase(conn);
             pair.seats[i] = 0;
         }

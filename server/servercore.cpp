@@ -26,8 +26,6 @@ QString latin1(const QByteArray &bytes)
     return QString::fromLatin1(bytes);
 }
 
-constexpr QLatin1StringView kKickReason = "kicked by operator"_L1;
-
 } // namespace
 
 class ServerCore::Busy
@@ -146,8 +144,9 @@ void ServerCore::shutdown()
     // Close them all before any is forgotten, so nobody is sent `none` on the way out.
     for (Session *s : m_slots) {
         if (s && !s->isClosing()) {
-            recordDisconnect(*s, CloseCode::GoingAway, u"server shutting down"_s);
-            s->close(CloseCode::GoingAway, "server shutting down"_L1);
+            const CloseCauseInfo bye = closeCause(CloseCause::Shutdown);
+            recordDisconnect(*s, bye.code, QString(bye.reason));
+            s->close(bye.code, bye.reason);
             m_closeGrace.push(now + m_config.closeGraceMs, s->id());
         }
     }
@@ -179,7 +178,7 @@ bool ServerCore::kick(quint64 sessionId, QString *message)
     if (s->endpoint() == Endpoint::Round)
         e.pairId = latin1(s->route().pairId);
     record(e);
-    m_out.close(s->id(), CloseCode::Kicked, kKickReason);
+    m_out.close(s->id(), CloseCause::Kicked);
     if (message)
         *message = u"session %1 kicked"_s.arg(sessionId);
     return true;
@@ -287,7 +286,7 @@ bool ServerCore::admit(Session &s)
     if (m_rate.take(s.bucket, m_rate.isEnabled() ? m_clock.now() : 0))
         return true;
     m_out.sendError(s.id(), ErrorCode::RateLimited);
-    m_out.close(s.id(), CloseCode::PolicyViolation, "rate limited"_L1);
+    m_out.close(s.id(), CloseCause::RateLimited);
     return false;
 }
 
@@ -343,7 +342,7 @@ void ServerCore::onTimer()
             s->ping();
     }
     for (ConnId id : m_dead)
-        m_out.close(id, CloseCode::GoingAway, "ping timeout"_L1);
+        m_out.close(id, CloseCause::PingTimeout);
 
     m_closeGrace.popDue(now, [this](ConnId id) {
         if (Session *s = find(id)) {
@@ -392,8 +391,10 @@ void ServerCore::flushOutput()
         m_flushing.swap(m_unflushed);
         for (ConnId id : m_flushing) {
             Session *s = find(id);
-            if (s && !s->isClosing() && s->flush() > m_config.maxSendBufferBytes)
-                closeSession(*s, CloseCode::PolicyViolation, "too slow: send buffer full"_L1);
+            if (s && !s->isClosing() && s->flush() > m_config.maxSendBufferBytes) {
+                const CloseCauseInfo slow = closeCause(CloseCause::SlowReader);
+                closeSession(*s, slow.code, slow.reason);
+            }
         }
         m_flushing.clear();
     }

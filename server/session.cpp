@@ -120,7 +120,8 @@ void Session::noteCloseStarted()
     // Qt closes by itself on a frame over the limit (1009), bad UTF-8 (1007) or a protocol
     // error (1002); a peer's own close frame rarely carries these.
     const auto code = quint16(m_webSocket->closeCode());
-    if (code == 1002 || code == 1007 || code == CloseCode::TooBig) {
+    if (code == CloseCode::ProtocolError || code == CloseCode::InvalidPayload
+        || code == CloseCode::TooBig) {
         m_closeCode = code;
         m_closedByServer = true;
     }
@@ -131,7 +132,7 @@ quint16 Session::finalCloseCode() const
     if (m_closeCode)
         return m_closeCode;
     if (m_webSocket->error() != QAbstractSocket::UnknownSocketError)
-        return 1006; // the TCP connection ended without a closing handshake
+        return CloseCode::Abnormal; // the TCP connection ended without a closing handshake
     return quint16(m_webSocket->closeCode());
 }
 
