@@ -121,8 +121,8 @@ void AdminServer::onOpened(QWebSocket *webSocket, QTcpSocket *tcpSocket, const R
                                      .arg(webSocket->peerAddress().toString())
                                      .arg(webSocket->peerPort());
     if (m_clients.empty()) {
-        m_core.addObserver();
-        connect(&m_core, &ServerCore::updated, this, &AdminServer::onUpdate);
+        m_core.view().addObserver();
+        connect(&m_core.view(), &OperatorView::updated, this, &AdminServer::onUpdate);
     }
     m_clients.push_back(std::move(client));
     sendSnapshot(*m_clients.back());
@@ -223,7 +223,7 @@ void AdminServer::send(Client &client, const QByteArray &payload)
 
 void AdminServer::sendSnapshot(Client &client)
 {
-    const QByteArray payload = compact(toJson(m_core.snapshot()));
+    const QByteArray payload = compact(toJson(m_core.view().snapshot()));
     // A large state is a large snapshot: give the client the time to read it.
     client.backlogLimit = kMaxBacklogBytes + payload.size();
     send(client, payload);
@@ -242,8 +242,8 @@ void AdminServer::drop(QWebSocket *webSocket)
     webSocket->disconnect(this);
     webSocket->deleteLater();
     if (m_clients.empty()) {
-        disconnect(&m_core, &ServerCore::updated, this, &AdminServer::onUpdate);
-        m_core.removeObserver();
+        disconnect(&m_core.view(), &OperatorView::updated, this, &AdminServer::onUpdate);
+        m_core.view().removeObserver();
     }
 }
 

@@ -8,6 +8,12 @@ DeadlineTimer::DeadlineTimer(const Clock &clock, std::function<void()> onFire)
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
     m_timer.callOnTimeout(std::move(onFire));
+    m_clock.addListener(this);
+}
+
+DeadlineTimer::~DeadlineTimer()
+{
+    m_clock.removeListener(this);
 }
 
 void DeadlineTimer::arm(Millis deadline)
@@ -20,7 +26,18 @@ void DeadlineTimer::arm(Millis deadline)
     if (m_timer.isActive() && m_armed <= deadline)
         return;
     m_armed = deadline;
-    const Millis wait = deadline - m_clock.now();
+    start();
+}
+
+void DeadlineTimer::clockJumped()
+{
+    if (m_timer.isActive())
+        start();
+}
+
+void DeadlineTimer::start()
+{
+    const Millis wait = m_armed - m_clock.now();
     m_timer.start(int(std::clamp<Millis>(wait, 0, 24LL * 3600 * 1000)));
 }
 

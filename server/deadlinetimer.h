@@ -1,5 +1,6 @@
 // One QTimer for many deadlines: armed at the earliest deadline the owner reports, it
 // fires the callback, which advances the machines and re-arms. Firing early is harmless.
+// On a clock that jumps (a test's), it looks again at every jump.
 #pragma once
 
 #include "clock.h"
@@ -11,18 +12,21 @@
 
 namespace pairmatch {
 
-class DeadlineTimer final
+class DeadlineTimer final : private Clock::Listener
 {
 public:
     DeadlineTimer(const Clock &clock, std::function<void()> onFire);
+    ~DeadlineTimer();
     Q_DISABLE_COPY_MOVE(DeadlineTimer)
 
     // Fire at (or soon after) `deadline`; kNoDeadline: not at all. A later deadline than the
     // one armed leaves the timer as it is.
     void arm(Millis deadline);
-    Millis armed() const { return m_timer.isActive() ? m_armed : kNoDeadline; }
 
 private:
+    void clockJumped() override;
+    void start();
+
     const Clock &m_clock;
     QTimer m_timer;
     Millis m_armed = kNoDeadline;

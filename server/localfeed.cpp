@@ -14,18 +14,18 @@ LocalFeed::LocalFeed(ServerCore &core, QObject *parent)
 LocalFeed::~LocalFeed()
 {
     if (m_started)
-        m_core.removeObserver();
+        m_core.view().removeObserver();
 }
 
 void LocalFeed::start()
 {
     if (!m_started) {
         m_started = true;
-        m_core.addObserver();
-        connect(&m_core, &ServerCore::updated, this, &LocalFeed::deliverUpdate);
+        m_core.view().addObserver();
+        connect(&m_core.view(), &OperatorView::updated, this, &LocalFeed::deliverUpdate);
     }
     Q_EMIT connectionChanged(true, source());
-    deliverSnapshot(m_core.snapshot());
+    deliverSnapshot(m_core.view().snapshot());
 }
 
 QString LocalFeed::source() const

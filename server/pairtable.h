@@ -33,8 +33,6 @@ struct Pair {
     std::optional<PairOutcome> outcome; // set once the pair is over
     QByteArray startFrame;
     quint64 moves = 0;
-    // As last told to operators (ServerCore's once-a-second update); not part of the state.
-    mutable quint64 movesReported = 0;
     Millis issuedAt = 0;
     Millis prepareDeadline = kNoDeadline; // while it may still time out
     Millis removeDeadline = kNoDeadline; // once over

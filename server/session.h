@@ -70,11 +70,6 @@ public:
     qint64 lastRttMs = -1;
     RateLimiter::Bucket bucket;
     bool gone = false; // the machines have forgotten it
-    // As last told to operators (the once-a-second update).
-    quint64 reportedIn = 0;
-    quint64 reportedOut = 0;
-    qint64 reportedRtt = -1;
-    bool userChanged = false;
 
 private:
     ConnId m_id;

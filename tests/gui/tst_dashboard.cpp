@@ -731,7 +731,7 @@ void TestDashboard::selectionStaysOffOtherSessionsWhenSelectedCloses()
     ui.answer = true;
     d.window.kickAction()->trigger();
     bool carolOpen = false;
-    for (const SessionInfo &s : d.server.core().snapshot().sessions)
+    for (const SessionInfo &s : d.server.core().view().snapshot().sessions)
         carolOpen = carolOpen || QVariant(s.id) == carolId;
     QVERIFY2(selected.isEmpty() && !kickEnabled && carolOpen,
         qPrintable(u"after alice's selected session %1 closed, the selection is on %2 (carol is "

@@ -1,6 +1,7 @@
 // The opening handshake (protocol.md, "Transport", and "connections" in "Limits"): which
 // requests open a WebSocket and which are refused with which HTTP status, asserted on the
 // raw TCP bytes and as a QWebSocket client sees them; handshake timeout; wss://.
+#include "fakeclock.h"
 #include "pairsetup.h"
 #include "playerchecks.h"
 #include "rawwsclient.h"
@@ -245,9 +246,10 @@ void TestHandshake::incompleteHandshakeIsCut_data()
 void TestHandshake::incompleteHandshakeIsCut()
 {
     QFETCH(QByteArray, sent);
+    FakeClock clock;
     ServerConfig config = TestServer::defaultConfig();
-    config.handshakeTimeoutMs = 200;
-    TestServer server(config);
+    config.handshakeTimeoutMs = 10'000;
+    TestServer server(config, clock);
     QVERIFY(server.isListening());
     TestPlayer quick; // opened in time under the same setting: not affected
     QVERIFY(quick.open(server.matchingUrl(1)));
@@ -256,7 +258,15 @@ void TestHandshake::incompleteHandshakeIsCut()
     QVERIFY(slow.connectTo(server.port()));
     if (!sent.isEmpty())
         slow.writeRaw(sent);
+    QTRY_COMPARE(server.listener().pendingCount(), 1);
+    clock.advance(config.handshakeTimeoutMs - 1); // not yet
+    PM_OK(expectNothingMore(quick));
+    QCOMPARE(server.listener().pendingCount(), 1);
+    QVERIFY(slow.isConnected());
+
+    clock.advance(1);
     QVERIFY(slow.waitDisconnected());
+    QCOMPARE(server.listener().pendingCount(), 0);
     QCOMPARE(slow.responseHead(), QByteArray()); // no 101, no answer at all
     QCOMPARE(server.core().connectionCount(), 1);
     PM_OK(expectNothingMore(quick));

@@ -1,12 +1,14 @@
 // Liveness over real sockets (protocol.md, "Liveness"): the server pings every connection,
 // closes one that does not answer in time with 1001, and a dead peer's seat or queue entry
-// goes as for any close. Short intervals come from the config; a dead peer is a hand-made
-// WebSocket client (RawWsClient) that stops answering pings, as when a cable is pulled.
+// goes as for any close. Time runs on a FakeClock; a dead peer is a hand-made WebSocket
+// client (RawWsClient) that stops answering pings, as when a cable is pulled.
+#include "fakeclock.h"
 #include "pairsetup.h"
 #include "playerchecks.h"
 #include "rawwsclient.h"
 #include "testplayer.h"
 #include "testserver.h"
+#include "waituntil.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -18,8 +20,10 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr qint64 kPingIntervalMs = 50;
-constexpr qint64 kPingTimeoutMs = 300;
+// The shipped defaults, on a FakeClock: each test moves time to the exact moment a ping is
+// due or a peer is dead, and checks the moment before.
+constexpr qint64 kPingIntervalMs = 20'000;
+constexpr qint64 kPingTimeoutMs = 10'000;
 
 ServerConfig livenessConfig()
 {
@@ -45,6 +49,37 @@ QString expectPingTimeoutClose(RawWsClient &raw)
     return {};
 }
 
+// A round trip through the server on a raw client's connection (a `cancel` nobody waits
+// for answers `not_queued`, a round command `not_prepared`...): whatever the client sent
+// before, a pong included, has been handled, and the connection is still open.
+QString roundTrip(RawWsClient &raw, const QString &expectedCode)
+{
+    raw.send(QJsonObject {{u"command"_s, u"cancel"_s}});
+    const std::optional<RawWsClient::Frame> f = raw.nextDataFrame();
+    if (!f)
+        return u"no answer (close code %1)"_s.arg(raw.closeCode());
+    const QJsonObject answer = QJsonDocument::fromJson(f->payload).object();
+    if (answer.value(u"code"_s).toString() != expectedCode)
+        return u"expected error %1, got %2"_s.arg(expectedCode, QString::fromUtf8(f->payload));
+    if (raw.closeFrameReceived())
+        return u"closed with %1"_s.arg(raw.closeCode());
+    return {};
+}
+
+// The server has had a pong from the QWebSocket player of userId on this endpoint (which
+// answers pings by itself): its session shows a round-trip time.
+QString waitPong(TestServer &server, const QString &userId, Endpoint endpoint)
+{
+    const bool answered = waitUntil([&] {
+        for (const SessionInfo &s : server.core().view().snapshot().sessions) {
+            if (s.userId == userId && s.endpoint == endpoint && s.rttMs >= 0)
+                return true;
+        }
+        return false;
+    });
+    return answered ? QString() : u"no pong from %1's QWebSocket"_s.arg(userId);
+}
+
 } // namespace
 
 class TestLiveness final : public QObject
@@ -64,58 +99,76 @@ private Q_SLOTS:
 // them stay connected over many intervals, while one that does not answer is closed.
 void TestLiveness::answeringPeersStayConnected()
 {
-    TestServer server(livenessConfig());
+    FakeClock clock;
+    TestServer server(livenessConfig(), clock);
     QVERIFY(server.isListening());
-    RawWsClient silent; // opened first: its deadline comes first
+    RawWsClient silent;
     QVERIFY(silent.open(server.port(), "/ws/matching/1"));
     TestPlayer player;
     QVERIFY(player.open(server.matchingUrl(1)));
-    RawWsClient answering;
-    answering.setAnswerPings(true);
-    QVERIFY(answering.open(server.port(), "/ws/matching/1"));
-
-    // The answering client's pings are the clock: 12 pings are 11 intervals after it opened,
-    // more than interval + timeout after the other two opened.
-    QVERIFY(answering.waitForPings(12));
-    PM_OK(expectPingTimeoutClose(silent));
-    QVERIFY(answering.isConnected());
-    QVERIFY(!answering.closeFrameReceived());
-    QVERIFY(player.isOpen());
-    PM_OK(expectNothingMore(player));
     player.entry(u"alice"_s);
     PM_OK(expectMessage(player, message(u"entried"_s)));
+    RawWsClient answering;
+    answering.setAnswerPings(true);
+    QVERIFY(answering.open(server.port(), "/ws/matching/2"));
+
+    clock.advance(kPingIntervalMs); // everyone is pinged
+    QVERIFY(silent.waitForPings(1));
+    QVERIFY(answering.waitForPings(1));
+    PM_OK(roundTrip(answering, u"not_queued"_s));
+    PM_OK(waitPong(server, u"alice"_s, Endpoint::Matching));
+
+    clock.advance(kPingTimeoutMs - 1); // the whole timeout: nobody is closed yet
+    PM_OK(roundTrip(silent, u"not_queued"_s));
+    clock.advance(1);
+    PM_OK(expectPingTimeoutClose(silent));
+    QCOMPARE(silent.pingsReceived(), 1);
+
+    // the answering client stays, over several more intervals
+    for (int n = 2; n <= 4; ++n) {
+        clock.advance(kPingIntervalMs - kPingTimeoutMs);
+        QVERIFY(answering.waitForPings(n));
+        PM_OK(roundTrip(answering, u"not_queued"_s));
+        clock.advance(kPingTimeoutMs);
+        PM_OK(roundTrip(answering, u"not_queued"_s));
+    }
+    QVERIFY(player.isOpen());
+    PM_OK(expectNothingMore(player));
     answering.send(
         QJsonObject {{u"command"_s, u"entry"_s}, {u"user"_s, TestPlayer::user(u"bob"_s)}});
-    QJsonObject prepare;
-    PM_OK(expectCommand(player, u"prepare"_s, &prepare));
-    QCOMPARE(prepare.value(u"users"_s)[0][u"userId"_s].toString(), u"bob"_s);
-    const std::optional<RawWsClient::Frame> f = answering.nextDataFrame();
-    QVERIFY(f);
-    QCOMPARE(
-        QJsonDocument::fromJson(f->payload).object().value(u"command"_s).toString(), u"prepare"_s);
+    PM_OK(expectFrame(answering, message(u"entried"_s)));
 }
 
 void TestLiveness::deadPeerIsClosedWith1001()
 {
-    TestServer server(livenessConfig());
+    FakeClock clock;
+    TestServer server(livenessConfig(), clock);
     QVERIFY(server.isListening());
     RawWsClient dead;
     QVERIFY(dead.open(server.port(), "/ws/matching/1"));
+    clock.advance(kPingIntervalMs - 1);
+    PM_OK(roundTrip(dead, u"not_queued"_s));
+    QCOMPARE(dead.pingsReceived(), 0);
+    clock.advance(1);
+    QVERIFY(dead.waitForPings(1));
+    clock.advance(kPingTimeoutMs - 1);
+    PM_OK(roundTrip(dead, u"not_queued"_s));
+    clock.advance(1);
     PM_OK(expectPingTimeoutClose(dead));
     QCOMPARE(dead.closeReason(), QByteArray("ping timeout")); // docs/protocol.md
-    QCOMPARE(dead.dataFramesSeen(), 0);
+    QCOMPARE(dead.dataFramesSeen(), 2); // the two round trips' answers
     PM_OK(waitConnectionCount(server, 0));
 }
 
 void TestLiveness::deadSeatedPeerGivesOpponentNone()
 {
-    TestServer server(livenessConfig());
+    FakeClock clock;
+    TestServer server(livenessConfig(), clock);
     QVERIFY(server.isListening());
     PairSetup pair(server);
     PM_OK(pair.match());
 
-    RawWsClient a; // alice: answers pings until seated and started, then falls silent
-    a.setAnswerPings(true);
+    RawWsClient a; // alice: seated and started, never answers a ping
     PM_OK(pair.seatWaiter(a));
     TestPlayer b;
     PM_OK(pair.openRound(b));
@@ -123,7 +176,10 @@ void TestLiveness::deadSeatedPeerGivesOpponentNone()
     PM_OK(expectCommand(b, u"start"_s));
     PM_OK(expectFrame(a, startMessage(TestPlayer::user(u"alice"_s), TestPlayer::user(u"bob"_s))));
 
-    a.setAnswerPings(false);
+    clock.advance(kPingIntervalMs);
+    QVERIFY(a.waitForPings(1));
+    PM_OK(waitPong(server, u"bob"_s, Endpoint::Round));
+    clock.advance(kPingTimeoutMs);
     PM_OK(expectPingTimeoutClose(a));
     PM_OK(expectMessage(b, message(u"none"_s)));
     PM_OK(expectNothingMore(b));
@@ -137,15 +193,19 @@ void TestLiveness::deadSeatedPeerGivesOpponentNone()
 
 void TestLiveness::deadSeatedPeerBeforeStartFreesSeat()
 {
-    TestServer server(livenessConfig());
+    FakeClock clock;
+    ServerConfig config = livenessConfig();
+    config.prepareTimeoutMs = kPingIntervalMs + kPingTimeoutMs + 1; // found dead before it
+    TestServer server(config, clock);
     QVERIFY(server.isListening());
     PairSetup pair(server);
     PM_OK(pair.match());
 
     RawWsClient a;
-    a.setAnswerPings(true);
     PM_OK(pair.seatWaiter(a));
-    a.setAnswerPings(false);
+    clock.advance(kPingIntervalMs);
+    QVERIFY(a.waitForPings(1));
+    clock.advance(kPingTimeoutMs);
     PM_OK(expectPingTimeoutClose(a));
 
     // bob sits alone (no start with a dead seat), alice's seat is free again
@@ -163,14 +223,16 @@ void TestLiveness::deadSeatedPeerBeforeStartFreesSeat()
 
 void TestLiveness::deadWaiterLeavesQueue()
 {
-    TestServer server(livenessConfig());
+    FakeClock clock;
+    TestServer server(livenessConfig(), clock);
     QVERIFY(server.isListening());
     RawWsClient dead;
-    dead.setAnswerPings(true);
     QVERIFY(dead.open(server.port(), "/ws/matching/6"));
     dead.send(QJsonObject {{u"command"_s, u"entry"_s}, {u"user"_s, TestPlayer::user(u"alice"_s)}});
     PM_OK(expectFrame(dead, message(u"entried"_s)));
-    dead.setAnswerPings(false);
+    clock.advance(kPingIntervalMs);
+    QVERIFY(dead.waitForPings(1));
+    clock.advance(kPingTimeoutMs);
     PM_OK(expectPingTimeoutClose(dead));
 
     // the newcomer waits instead of being matched with the dead one

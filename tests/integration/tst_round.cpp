@@ -1,5 +1,7 @@
 // The round endpoint over real sockets (protocol.md, "Round", the takeover rule of
-// "Liveness", and the `data` limit): one rule per test function.
+// "Liveness", and the `data` limit): one rule per test function. Timeouts run on a
+// FakeClock: each test knows the exact moment one fires, and checks the moment before.
+#include "fakeclock.h"
 #include "pairsetup.h"
 #include "playerchecks.h"
 #include "testplayer.h"
@@ -13,6 +15,8 @@ using namespace pairmatch::test;
 using namespace Qt::StringLiterals;
 
 namespace {
+
+constexpr qint64 kPrepareTimeoutMs = 10'000;
 
 ServerConfig configWith(qint64 prepareTimeoutMs, qint64 lingerMs = 60'000)
 {
@@ -455,7 +459,8 @@ void TestRound::notStartedBeforeStart()
 
 void TestRound::prepareTimeoutSendsInvalidAndCloses()
 {
-    TestServer server(configWith(300));
+    FakeClock clock;
+    TestServer server(configWith(kPrepareTimeoutMs), clock);
     QVERIFY(server.isListening());
     PairSetup pair(server);
     PM_OK(pair.match());
@@ -464,6 +469,9 @@ void TestRound::prepareTimeoutSendsInvalidAndCloses()
     pair.preparedAsWaiter(a);
     PM_OK(expectMessage(a, message(u"wait"_s)));
 
+    clock.advance(kPrepareTimeoutMs - 1); // not yet
+    PM_OK(expectNothingMore(a));
+    clock.advance(1);
     PM_OK(expectMessage(a, message(u"invalid"_s)));
     PM_OK(expectClosed(a, 1000));
     QCOMPARE(a.pendingCount(), 0);
@@ -480,21 +488,17 @@ void TestRound::prepareTimeoutSendsInvalidAndCloses()
 
 void TestRound::pairNobodyJoinsExpires()
 {
-    TestServer server(configWith(300));
+    FakeClock clock;
+    TestServer server(configWith(kPrepareTimeoutMs), clock);
     QVERIFY(server.isListening());
     PairSetup unjoined(server, 1, u"alice"_s, u"bob"_s);
     PM_OK(unjoined.match());
+    clock.advance(kPrepareTimeoutMs - 1);
+    QTest::qWait(0); // a timer due now would fire here
+    QVERIFY(server.core().pairs().find(unjoined.pairId));
 
-    // A clock on the wire: a second pair, issued later with the same timeout, expires no
-    // earlier than the first; once its seated player hears `invalid`, the first is over.
-    PairSetup later(server, 2, u"carol"_s, u"dave"_s);
-    PM_OK(later.match());
-    TestPlayer c;
-    PM_OK(later.openRound(c));
-    later.preparedAsWaiter(c);
-    PM_OK(expectMessage(c, message(u"wait"_s)));
-    PM_OK(expectMessage(c, message(u"invalid"_s)));
-
+    clock.advance(1);
+    QTRY_VERIFY(!server.core().pairs().find(unjoined.pairId));
     TestPlayer a, b;
     PM_OK(unjoined.openRound(a));
     PM_OK(unjoined.openRound(b));
@@ -531,7 +535,7 @@ void TestRound::kickBeforeStartFreesSeat()
     pair.preparedAsWaiter(a);
     PM_OK(expectMessage(a, message(u"wait"_s)));
     quint64 seated = 0;
-    for (const SessionInfo &s : server.core().snapshot().sessions) {
+    for (const SessionInfo &s : server.core().view().snapshot().sessions) {
         if (s.endpoint == Endpoint::Round && s.userId == u"alice"_s)
             seated = s.id;
     }
@@ -544,7 +548,8 @@ void TestRound::kickBeforeStartFreesSeat()
 
 void TestRound::closeBeforeStartKeepsTimeoutRunning()
 {
-    TestServer server(configWith(500));
+    FakeClock clock;
+    TestServer server(configWith(kPrepareTimeoutMs), clock);
     QVERIFY(server.isListening());
     PairSetup pair(server);
     PM_OK(pair.match());
@@ -552,14 +557,17 @@ void TestRound::closeBeforeStartKeepsTimeoutRunning()
     PM_OK(pair.openRound(a));
     pair.preparedAsWaiter(a);
     PM_OK(expectMessage(a, message(u"wait"_s)));
+    clock.advance(kPrepareTimeoutMs / 2);
     a.abort();
     PM_OK(waitConnectionCount(server, 2));
 
-    // the seat can be taken again, and the timeout still fires (bob never comes)
+    // The seat can be taken again, and the timeout still fires when it was due from
+    // `prepare` (bob never comes): taking the seat again does not start it over.
     TestPlayer a2;
     PM_OK(pair.openRound(a2));
     pair.preparedAsWaiter(a2);
     PM_OK(expectMessage(a2, message(u"wait"_s)));
+    clock.advance(kPrepareTimeoutMs - kPrepareTimeoutMs / 2);
     PM_OK(expectMessage(a2, message(u"invalid"_s)));
     PM_OK(expectClosed(a2, 1000));
     TestPlayer b;
@@ -757,7 +765,9 @@ void TestRound::overPairRemovedWhenLastConnectionCloses()
 // ... or once the linger period after its end has passed, connections still open.
 void TestRound::endedPairRemovedAfterLinger()
 {
-    TestServer server(configWith(300, 300));
+    constexpr qint64 kLingerMs = 60'000;
+    FakeClock clock;
+    TestServer server(configWith(kPrepareTimeoutMs, kLingerMs), clock);
     QVERIFY(server.isListening());
     PairSetup pair(server);
     PM_OK(pair.start());
@@ -765,23 +775,20 @@ void TestRound::endedPairRemovedAfterLinger()
     a.end();
     PM_OK(expectMessage(a, message(u"ended"_s)));
 
-    // A clock on the wire: a pair issued after the end, with a prepare timeout as long as
-    // the linger, times out no earlier than the ended pair is due for removal.
-    PairSetup later(server, 2, u"carol"_s, u"dave"_s);
-    PM_OK(later.match());
-    TestPlayer c;
-    PM_OK(later.openRound(c));
-    later.preparedAsWaiter(c);
-    PM_OK(expectMessage(c, message(u"wait"_s)));
-    PM_OK(expectMessage(c, message(u"invalid"_s)));
-
-    QVERIFY(a.isOpen());
-    QVERIFY(b.isOpen());
+    clock.advance(kLingerMs - 1); // still there: a seat can be taken over (and is)
     TestPlayer a2;
     PM_OK(pair.openRound(a2));
     pair.preparedAsWaiter(a2);
-    PM_OK(expectError(a2, u"unknown_pair"_s));
-    QVERIFY(a.isOpen()); // no takeover happened
+    PM_OK(expectMessage(a2, message(u"ended"_s)));
+    PM_OK(expectClosed(a, 4001, u"replaced"_s));
+
+    clock.advance(1);
+    TestPlayer a3;
+    PM_OK(pair.openRound(a3));
+    pair.preparedAsWaiter(a3);
+    PM_OK(expectError(a3, u"unknown_pair"_s));
+    QVERIFY(a2.isOpen()); // removed with connections still open, no takeover happened
+    QVERIFY(b.isOpen());
 }
 
 void TestRound::gameDataSizeLimit_data()

@@ -271,21 +271,21 @@ void TestCli::portInUse()
 void TestCli::prepareTimeoutChangesBehaviour_data()
 {
     QTest::addColumn<bool>("fromEnvironment");
-    QTest::newRow("--prepare-timeout-ms 200") << false;
-    QTest::newRow("PAIRMATCH_PREPARE_TIMEOUT_MS=200") << true;
+    QTest::newRow("--prepare-timeout-ms 2000") << false;
+    QTest::newRow("PAIRMATCH_PREPARE_TIMEOUT_MS=2000") << true;
 }
 
-// With the default (10 s) a lone seated player would wait 10 s for `invalid`; with 200 ms it
-// comes well within the 5 s the test waits.
+// With the default (10 s) a lone seated player would wait 10 s for `invalid`; with 2 s it
+// comes well within the 8 s the test waits, and seating takes far less than 2 s.
 void TestCli::prepareTimeoutChangesBehaviour()
 {
     QFETCH(bool, fromEnvironment);
     QProcessEnvironment environment = ServerProcess::cleanEnvironment();
     QStringList arguments = ServerProcess::headlessArguments();
     if (fromEnvironment)
-        environment.insert(u"PAIRMATCH_PREPARE_TIMEOUT_MS"_s, u"200"_s);
+        environment.insert(u"PAIRMATCH_PREPARE_TIMEOUT_MS"_s, u"2000"_s);
     else
-        arguments << u"--prepare-timeout-ms"_s << u"200"_s;
+        arguments << u"--prepare-timeout-ms"_s << u"2000"_s;
     ServerProcess server;
     server.start(arguments, environment);
     QVERIFY2(server.waitListening(), qPrintable(server.error()));
@@ -294,7 +294,7 @@ void TestCli::prepareTimeoutChangesBehaviour()
     PM_OK(pair.match());
     PM_OK(pair.seatWaiter());
     TestPlayer &seated = pair.waiterRound;
-    QVERIFY2(seated.expect(u"invalid"_s, nullptr, 5000), qPrintable(seated.lastMismatch()));
+    QVERIFY2(seated.expect(u"invalid"_s, nullptr, 8000), qPrintable(seated.lastMismatch()));
     QVERIFY(seated.waitClosed());
     QCOMPARE(seated.closeCode(), 1000);
     pair.newcomerMatching.close();

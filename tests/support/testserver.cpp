@@ -19,7 +19,12 @@ ServerConfig TestServer::defaultConfig()
 }
 
 TestServer::TestServer(ServerConfig config)
+    : TestServer(std::move(config), m_steadyClock)
+{ }
+
+TestServer::TestServer(ServerConfig config, const Clock &clock)
     : m_config(std::move(config))
+    , m_clock(clock)
     , m_core(std::make_unique<ServerCore>(m_config, m_clock))
     , m_server(makePlayerListener(*m_core, m_config))
 {

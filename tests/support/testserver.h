@@ -1,6 +1,7 @@
 // An in-process pairmatch server for integration tests: the real ServerCore and WsServer on
-// 127.0.0.1 and a free port, on the test's own event loop. Tests pass short timeouts through
-// the config (the server's own settings) instead of sleeping.
+// 127.0.0.1 and a free port, on the test's own event loop. Timeouts are driven through the
+// server's own settings and, where a test must know when one fires, a FakeClock the test
+// moves by hand (fakeclock.h), never by sleeping.
 #pragma once
 
 #include "clock.h"
@@ -21,6 +22,8 @@ public:
     static ServerConfig defaultConfig();
 
     explicit TestServer(ServerConfig config = defaultConfig());
+    // On the given clock (a FakeClock), which must outlive the server.
+    TestServer(ServerConfig config, const Clock &clock);
     ~TestServer();
 
     bool isListening() const { return m_listening; }
@@ -36,7 +39,8 @@ public:
 
 private:
     ServerConfig m_config;
-    SteadyClock m_clock;
+    SteadyClock m_steadyClock;
+    const Clock &m_clock;
     std::unique_ptr<ServerCore> m_core;
     std::unique_ptr<WsServer> m_server;
     bool m_listening = false;

@@ -1,0 +1,403 @@
+#include "operatorview.h"
+
+#include "logging.h"
+#include "matchmaker.h"
+#include "pairtable.h"
+#include "session.h"
+
+#include <QDateTime>
+
+#include <algorithm>
+
+namespace pairmatch {
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString latin1(const QByteArray &bytes)
+{
+    return QString::fromLatin1(bytes);
+}
+
+QString peerText(const Session &s)
+{
+    return s.peerAddress.toString() + u':' + QString::number(s.peerPort);
+}
+
+} // namespace
+
+OperatorView::OperatorView(const Clock &clock, const ConnectionTable &connections,
+    const Matchmaker &matchmaker, const PairTable &pairs, QObject *parent)
+    : QObject(parent)
+    , m_clock(clock)
+    , m_connections(connections)
+    , m_matchmaker(matchmaker)
+    , m_pairs(pairs)
+    , m_monoAtStart(clock.now())
+    , m_wallAtStart(QDateTime::currentMSecsSinceEpoch())
+    , m_lastTick(m_monoAtStart)
+{ }
+
+OperatorView::~OperatorView() = default;
+
+void OperatorView::addObserver()
+{
+    if (m_observers++ == 0)
+        rememberReported();
+}
+
+void OperatorView::removeObserver()
+{
+    Q_ASSERT(m_observers > 0);
+    if (--m_observers == 0) {
+        m_reportedSessions.clear();
+        m_reportedMoves.clear();
+    }
+}
+
+// The first observer's snapshot holds every counter as it is now: the once-a-second updates
+// report what moved after it.
+void OperatorView::rememberReported()
+{
+    m_reportedSessions.clear();
+    m_connections.forEach([&](const Session &s) {
+        m_reportedSessions[s.id()] = {s.messagesIn, s.messagesOut, s.lastRttMs, s.userId};
+    });
+    m_reportedMoves.clear();
+    m_pairs.forEachPair([&](const Pair &pair) { m_reportedMoves.insert(pair.id, pair.moves); });
+}
+
+Snapshot OperatorView::snapshot() const
+{
+    Snapshot snap;
+    snap.seq = m_seq;
+    snap.serverTimeMs = wallTime(m_clock.now());
+    snap.draining = m_matchmaker.isDraining();
+    snap.sessions.reserve(m_connections.size());
+    m_connections.forEach([&](const Session &s) {
+        if (!s.isClosing())
+            snap.sessions.append(sessionInfo(s));
+    });
+    m_matchmaker.forEachQueue([&](qint32, const std::list<QueuedPlayer> &queue) {
+        for (const QueuedPlayer &p : queue)
+            snap.queue.append({p.conn, p.type, latin1(p.userId), wallTime(p.since)});
+    });
+    std::sort(snap.queue.begin(), snap.queue.end(),
+        [](const QueueEntryInfo &a, const QueueEntryInfo &b) { return a.sinceMs < b.sinceMs; });
+    m_pairs.forEachPair([&](const Pair &pair) { snap.pairs.append(pairInfo(pair)); });
+    snap.disconnects = QList<ForcedDisconnect>(m_disconnects.begin(), m_disconnects.end());
+    snap.events = QList<LogEvent>(m_events.begin(), m_events.end());
+    snap.history = QList<StatsSample>(m_history.begin(), m_history.end());
+    return snap;
+}
+
+void OperatorView::sessionOpened(const Session &s)
+{
+    qCInfo(lcNet).noquote() << u"conn %1 open %2 from %3"_s.arg(s.id()).arg(
+        latin1(routePath(s.route())), peerText(s));
+    if (!m_observers)
+        return;
+    m_reportedSessions[s.id()] = {s.messagesIn, s.messagesOut, s.lastRttMs, s.userId};
+    AdminUpdate u;
+    u.kind = AdminUpdate::Kind::SessionOpened;
+    u.session = sessionInfo(s);
+    emitUpdate(u);
+}
+
+void OperatorView::sessionClosed(const Session &s)
+{
+    qCInfo(lcNet).noquote() << u"conn %1 closed %2 (%3) after %4 ms, %5 in / %6 out"_s.arg(s.id())
+                                   .arg(s.finalCloseCode())
+                                   .arg(s.closedByServer() ? "by server"_L1 : "by client"_L1)
+                                   .arg(m_clock.now() - s.connectedAt)
+                                   .arg(s.messagesIn)
+                                   .arg(s.messagesOut);
+    if (!m_observers)
+        return;
+    m_reportedSessions.erase(s.id());
+    AdminUpdate u;
+    u.kind = AdminUpdate::Kind::SessionClosed;
+    u.sessionId = s.id();
+    emitUpdate(u);
+}
+
+void OperatorView::forcedDisconnect(const Session &s, quint16 code, const QString &reason)
+{
+    ForcedDisconnect d;
+    d.atMs = wallTime(m_clock.now());
+    d.sessionId = s.id();
+    d.userId = latin1(s.userId);
+    if (s.endpoint() == Endpoint::Round)
+        d.pairId = latin1(s.route().pairId);
+    d.endpoint = s.endpoint();
+    d.remote = peerText(s);
+    d.code = code;
+    d.reason = reason;
+    m_disconnects.push_back(d);
+    if (qsizetype(m_disconnects.size()) > kKeptDisconnects)
+        m_disconnects.pop_front();
+    if (m_observers) {
+        AdminUpdate u;
+        u.kind = AdminUpdate::Kind::Disconnect;
+        u.disconnect = std::move(d);
+        emitUpdate(u);
+    }
+}
+
+void OperatorView::matchMade(const Match &match, const Pair &pair)
+{
+    ++m_matchesTotal;
+    ++m_matchesPerSecond[m_matchSlot];
+    qCInfo(lcMatch).noquote() << u"match type %1: %2 (conn %3) + %4 (conn %5) -> pair %6"_s
+                                     .arg(match.type)
+                                     .arg(latin1(match.newcomer.userId))
+                                     .arg(match.newcomer.conn)
+                                     .arg(latin1(match.waiter.userId))
+                                     .arg(match.waiter.conn)
+                                     .arg(latin1(pair.id));
+    LogEvent e = logEvent(LogEvent::Kind::MatchMade);
+    e.sessionId = match.newcomer.conn;
+    e.userId = latin1(match.newcomer.userId);
+    e.otherUserId = latin1(match.waiter.userId);
+    e.pairId = latin1(pair.id);
+    e.detail = u"type %1"_s.arg(match.type);
+    record(e);
+}
+
+void OperatorView::kicked(const Session &s)
+{
+    qCInfo(lcAdmin).noquote() << u"operator kicks conn %1 (%2)"_s.arg(s.id()).arg(latin1(s.userId));
+    LogEvent e = logEvent(LogEvent::Kind::Kicked);
+    e.sessionId = s.id();
+    e.userId = latin1(s.userId);
+    if (s.endpoint() == Endpoint::Round)
+        e.pairId = latin1(s.route().pairId);
+    record(e);
+}
+
+void OperatorView::expired(const QByteArray &pairId, const std::array<QByteArray, 2> &userIds)
+{
+    qCInfo(lcAdmin).noquote() << u"operator expires pair %1"_s.arg(latin1(pairId));
+    LogEvent e = logEvent(LogEvent::Kind::Expired);
+    e.pairId = latin1(pairId);
+    e.userId = latin1(userIds[0]);
+    e.otherUserId = latin1(userIds[1]);
+    record(e);
+}
+
+void OperatorView::drainingChanged(bool draining)
+{
+    qCInfo(lcAdmin).noquote() << (draining ? u"operator starts draining: entry is refused"_s
+                                           : u"operator stops draining"_s);
+    record(logEvent(draining ? LogEvent::Kind::Drain : LogEvent::Kind::Undrain));
+    if (m_observers) {
+        AdminUpdate u;
+        u.kind = AdminUpdate::Kind::Draining;
+        u.draining = draining;
+        emitUpdate(u);
+    }
+}
+
+void OperatorView::report(const Output &out)
+{
+    for (const QueueEvent &q : out.queueEvents) {
+        if (!m_observers)
+            break;
+        AdminUpdate u;
+        if (q.kind == QueueEvent::Kind::Joined) {
+            u.kind = AdminUpdate::Kind::QueueJoined;
+            const QueuedPlayer *p = m_matchmaker.waiting(q.conn);
+            u.queueEntry
+                = {q.conn, q.type, latin1(q.userId), wallTime(p ? p->since : m_clock.now())};
+        } else {
+            u.kind = AdminUpdate::Kind::QueueLeft;
+            u.sessionId = q.conn;
+        }
+        emitUpdate(u);
+    }
+
+    for (const PairEvent &e : out.events) {
+        LogEvent log;
+        switch (e.kind) {
+        case PairEvent::Kind::Started:
+            log = logEvent(LogEvent::Kind::PairStarted);
+            break;
+        case PairEvent::Kind::Replaced:
+            log = logEvent(LogEvent::Kind::Replaced);
+            log.sessionId = e.conn;
+            log.detail = u"conn %1 replaced conn %2"_s.arg(e.conn).arg(e.other);
+            break;
+        case PairEvent::Kind::Over: {
+            const Pair *pair = m_pairs.find(e.pairId);
+            qCInfo(lcRound).noquote()
+                << u"pair %1 over: %2%3"_s.arg(latin1(e.pairId))
+                       .arg(pairOutcomeName(e.outcome))
+                       .arg(pair ? u" after %1 moves"_s.arg(pair->moves) : QString());
+            log = logEvent(e.outcome == PairOutcome::Ended ? LogEvent::Kind::PairEnded
+                    : e.outcome == PairOutcome::None       ? LogEvent::Kind::PairNone
+                                                           : LogEvent::Kind::PairInvalid);
+            break;
+        }
+        default:
+            break;
+        }
+        if (log.atMs) {
+            log.pairId = latin1(e.pairId);
+            if (e.kind == PairEvent::Kind::Replaced && e.seat >= 0) {
+                log.userId = latin1(e.userIds[std::size_t(e.seat)]);
+            } else {
+                log.userId = latin1(e.userIds[0]);
+                log.otherUserId = latin1(e.userIds[1]);
+            }
+            record(log);
+        }
+        if (!m_observers)
+            continue;
+        if (e.kind == PairEvent::Kind::Removed) {
+            m_reportedMoves.remove(e.pairId);
+            AdminUpdate u;
+            u.kind = AdminUpdate::Kind::PairRemoved;
+            u.pairId = latin1(e.pairId);
+            emitUpdate(u);
+        } else {
+            reportPair(e.pairId);
+        }
+    }
+
+    for (const ErrorSent &error : out.errors) {
+        LogEvent log = logEvent(LogEvent::Kind::ErrorSent);
+        log.sessionId = error.conn;
+        log.detail = errorCodeName(error.code);
+        if (const Session *s = m_connections.find(error.conn)) {
+            log.userId = latin1(s->userId);
+            if (s->endpoint() == Endpoint::Round)
+                log.pairId = latin1(s->route().pairId);
+        }
+        record(log);
+    }
+}
+
+void OperatorView::tick(Millis now)
+{
+    const Millis elapsed = qMax<Millis>(1, now - m_lastTick);
+    m_lastTick = now;
+
+    StatsSample sample;
+    sample.atMs = wallTime(now);
+    sample.connections = m_connections.size();
+    sample.waiting = m_matchmaker.waitingCount();
+    m_pairs.forEachPair([&](const Pair &pair) {
+        if (!pair.over())
+            ++sample.livePairs;
+    });
+    quint64 matchesLastMinute = 0;
+    for (quint32 n : m_matchesPerSecond)
+        matchesLastMinute += n;
+    sample.matchesPerMinute = double(matchesLastMinute);
+    m_matchSlot = (m_matchSlot + 1) % m_matchesPerSecond.size();
+    m_matchesPerSecond[m_matchSlot] = 0;
+    const quint64 moves = m_pairs.totalMoves();
+    sample.movesPerSecond = double(moves - m_movesAtLastTick) * 1000.0 / double(elapsed);
+    m_movesAtLastTick = moves;
+    m_history.push_back(sample);
+    if (qsizetype(m_history.size()) > kKeptSamples)
+        m_history.pop_front();
+
+    if (!m_observers)
+        return;
+    AdminUpdate stats;
+    stats.kind = AdminUpdate::Kind::Stats;
+    stats.stats = sample;
+    emitUpdate(stats);
+    m_connections.forEach([&](const Session &s) {
+        if (s.isClosing())
+            return;
+        ReportedSession &r = m_reportedSessions[s.id()];
+        if (r.userId == s.userId && r.in == s.messagesIn && r.out == s.messagesOut
+            && r.rtt == s.lastRttMs)
+            return;
+        r = {s.messagesIn, s.messagesOut, s.lastRttMs, s.userId};
+        AdminUpdate u;
+        u.kind = AdminUpdate::Kind::SessionChanged;
+        u.session = sessionInfo(s);
+        emitUpdate(u);
+    });
+    m_pairs.forEachPair([&](const Pair &pair) {
+        if (pair.moves != m_reportedMoves.value(pair.id))
+            reportPair(pair.id);
+    });
+}
+
+LogEvent OperatorView::logEvent(LogEvent::Kind kind) const
+{
+    LogEvent e;
+    e.kind = kind;
+    e.atMs = wallTime(m_clock.now());
+    return e;
+}
+
+void OperatorView::record(const LogEvent &event)
+{
+    m_events.push_back(event);
+    if (qsizetype(m_events.size()) > kKeptEvents)
+        m_events.pop_front();
+    if (m_observers) {
+        AdminUpdate u;
+        u.kind = AdminUpdate::Kind::Event;
+        u.event = event;
+        emitUpdate(u);
+    }
+}
+
+void OperatorView::reportPair(const QByteArray &pairId)
+{
+    if (const Pair *pair = m_pairs.find(pairId)) {
+        AdminUpdate u;
+        u.kind = AdminUpdate::Kind::PairChanged;
+        u.pair = pairInfo(*pair);
+        m_reportedMoves.insert(pair->id, pair->moves);
+        emitUpdate(u);
+    }
+}
+
+void OperatorView::emitUpdate(AdminUpdate &update)
+{
+    update.seq = ++m_seq;
+    Q_EMIT updated(update);
+}
+
+SessionInfo OperatorView::sessionInfo(const Session &s) const
+{
+    SessionInfo info;
+    info.id = s.id();
+    info.endpoint = s.endpoint();
+    info.path = latin1(routePath(s.route()));
+    info.userId = latin1(s.userId);
+    info.remote = peerText(s);
+    info.connectedAtMs = wallTime(s.connectedAt);
+    info.messagesIn = s.messagesIn;
+    info.messagesOut = s.messagesOut;
+    info.rttMs = s.lastRttMs;
+    return info;
+}
+
+PairInfo OperatorView::pairInfo(const Pair &pair) const
+{
+    PairInfo info;
+    info.pairId = latin1(pair.id);
+    info.type = pair.type;
+    for (std::size_t i = 0; i < 2; ++i) {
+        info.userIds[i] = latin1(pair.userIds[i]);
+        info.seatSessions[i] = pair.seats[i];
+    }
+    info.state = pair.state();
+    info.outcome = pair.outcome ? int(*pair.outcome) : -1;
+    info.moves = pair.moves;
+    info.issuedAtMs = wallTime(pair.issuedAt);
+    info.prepareDeadlineMs
+        = pair.prepareDeadline == kNoDeadline ? -1 : wallTime(pair.prepareDeadline);
+    return info;
+}
+
+} // namespace pairmatch

@@ -1,0 +1,109 @@
+// What operators see of the server: the log lines, the recent forced disconnects and events,
+// a counters sample once a second, the whole state as a Snapshot and, while anyone observes
+// it, every change as an AdminUpdate (value structs from adminmessages.h, never display
+// text). It is told what happened by the core, from the Effects and events the machines
+// already emit, and reads the connection table and the machines; the bookkeeping of what it
+// last reported is its own, so sessions and pairs carry none.
+#pragma once
+
+#include "adminmessages.h"
+#include "connectiontable.h"
+#include "effects.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <array>
+#include <deque>
+#include <unordered_map>
+
+namespace pairmatch {
+
+class Matchmaker;
+class PairTable;
+class Session;
+struct Match;
+struct Pair;
+
+class OperatorView final : public QObject
+{
+    Q_OBJECT
+
+public:
+    OperatorView(const Clock &clock, const ConnectionTable &connections,
+        const Matchmaker &matchmaker, const PairTable &pairs, QObject *parent = nullptr);
+    ~OperatorView() override;
+    Q_DISABLE_COPY_MOVE(OperatorView)
+
+    // The whole state now; updated() carries every change after it while at least one
+    // observer is registered.
+    Snapshot snapshot() const;
+    void addObserver();
+    void removeObserver();
+
+    // What happened, as the core learns it.
+    void sessionOpened(const Session &session);
+    void sessionClosed(const Session &session);
+    void forcedDisconnect(const Session &session, quint16 code, const QString &reason);
+    void matchMade(const Match &match, const Pair &pair);
+    void kicked(const Session &session);
+    void expired(const QByteArray &pairId, const std::array<QByteArray, 2> &userIds);
+    void drainingChanged(bool draining);
+    // The pair, queue and error events of one step of the machines.
+    void report(const Output &out);
+
+    // The counters sample and the counters that move with every message go out once a
+    // second (nothing is reported per message).
+    Millis nextTick() const { return m_lastTick + kTickMs; }
+    void tick(Millis now);
+
+    static constexpr Millis kTickMs = 1000;
+    // How many forced disconnects and events are kept for a new observer.
+    static constexpr qsizetype kKeptDisconnects = 5000;
+    static constexpr qsizetype kKeptEvents = 5000;
+    static constexpr qsizetype kKeptSamples = 600; // ten minutes, one a second
+
+Q_SIGNALS:
+    void updated(const pairmatch::AdminUpdate &update);
+
+private:
+    // What was last reported of a session (its counters move with every message).
+    struct ReportedSession {
+        quint64 in = 0;
+        quint64 out = 0;
+        qint64 rtt = -1;
+        QByteArray userId;
+    };
+
+    qint64 wallTime(Millis t) const { return m_wallAtStart + (t - m_monoAtStart); }
+    LogEvent logEvent(LogEvent::Kind kind) const;
+    void record(const LogEvent &event);
+    void reportPair(const QByteArray &pairId);
+    void emitUpdate(AdminUpdate &update);
+    SessionInfo sessionInfo(const Session &s) const;
+    PairInfo pairInfo(const Pair &pair) const;
+    void rememberReported();
+
+    const Clock &m_clock;
+    const ConnectionTable &m_connections;
+    const Matchmaker &m_matchmaker;
+    const PairTable &m_pairs;
+
+    Millis m_monoAtStart = 0;
+    qint64 m_wallAtStart = 0;
+    int m_observers = 0;
+    quint64 m_seq = 0;
+    std::deque<ForcedDisconnect> m_disconnects;
+    std::deque<LogEvent> m_events;
+    std::deque<StatsSample> m_history;
+    // while observed: what the last updates said
+    std::unordered_map<ConnId, ReportedSession> m_reportedSessions;
+    QHash<QByteArray, quint64> m_reportedMoves; // by pairId
+    quint64 m_matchesTotal = 0;
+    std::array<quint32, 60> m_matchesPerSecond {}; // ring, by second
+    std::size_t m_matchSlot = 0;
+    quint64 m_movesAtLastTick = 0;
+    Millis m_lastTick = 0;
+};
+
+} // namespace pairmatch
