@@ -234,21 +234,25 @@ void WsServer::onRequestData(QTcpSocket *socket)
     const qsizetype sp1 = line.indexOf(' ');
     const qsizetype sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
     const QByteArrayView version = sp2 < 0 ? QByteArrayView() : line.sliced(sp2 + 1);
-    if (sp2 < 0 || line.first(sp1) != "GET" || !version.startsWith("HTTP/1.")
-        || version == "HTTP/1.0" || version.contains(' ')) {
+    if (sp2 < 0 || !version.startsWith("HTTP/1.") || version.contains(' ')) {
         refuse(socket, 400);
         return;
     }
     HttpRequest request;
     request.method = line.first(sp1);
     request.target = line.sliced(sp1 + 1, sp2 - sp1 - 1);
+    request.version = version;
     request.headers = headView.sliced(eol + 2, end - eol - 2);
     request.pendingConnections = m_pending.size();
-    Route route = m_gate(request);
-    // A plain HTTP request (no WebSocket upgrade) gets an answer too, not a silent close.
-    if (route.httpStatus == 200
-        && !request.header("Upgrade").toByteArray().toLower().contains("websocket"))
-        route.httpStatus = 400;
+    if (!request.header("Upgrade").toByteArray().toLower().contains("websocket")) {
+        answerPlainRequest(socket, request);
+        return;
+    }
+    if (request.method != "GET" || version == "HTTP/1.0") {
+        refuse(socket, 400);
+        return;
+    }
+    const Route route = m_gate(request);
     if (route.httpStatus != 200) {
         refuse(socket, route.httpStatus);
         return;
@@ -257,6 +261,21 @@ void WsServer::onRequestData(QTcpSocket *socket)
     it->handedOver = true;
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
     m_handshaker.handleConnection(socket);
+}
+
+// A request without a WebSocket upgrade gets an HTTP answer, never a silent close: the
+// listener's HTTP handler's, when it has one for it; else 404 for a path the gate does not
+// know and 400 for a WebSocket path asked without the upgrade.
+void WsServer::answerPlainRequest(QTcpSocket *socket, const HttpRequest &request)
+{
+    if (m_httpHandler) {
+        if (std::optional<QByteArray> response = m_httpHandler(request)) {
+            respond(socket, *response);
+            return;
+        }
+    }
+    const Route route = m_gate(request);
+    refuse(socket, route.httpStatus == 200 ? 400 : route.httpStatus);
 }
 
 void WsServer::onUpgraded()
@@ -299,10 +318,15 @@ void WsServer::refuse(QTcpSocket *socket, int status)
     qCInfo(lcNet).noquote() << u"refused %1:%2 with HTTP %3"_s.arg(socket->peerAddress().toString())
                                    .arg(socket->peerPort())
                                    .arg(status);
+    respond(socket, httpRefusal(status));
+}
+
+void WsServer::respond(QTcpSocket *socket, const QByteArray &response)
+{
     forget(socket);
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
     socket->readAll(); // what it sent is read, so closing does not reset the connection
-    socket->write(httpRefusal(status));
+    socket->write(response);
     socket->disconnectFromHost();
 }
 

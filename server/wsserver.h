@@ -1,7 +1,8 @@
 // A WebSocket listener that decides before any WebSocket opens. It accepts TCP connections
 // itself (to turn Nagle's algorithm off and, with a certificate, to speak TLS), reads the
 // HTTP request head, and asks its gate: refuse with an HTTP status (404 unknown path, 400
-// bad request, 401 no token, 503 full), or accept. Accepted requests go to
+// bad request, 401 no token, 503 full), or accept. A plain HTTP request (no upgrade) goes
+// to its HTTP handler, if it has one. Accepted requests go to
 // QWebSocketServer::handleConnection() for the handshake; each WebSocket that opens is
 // handed on with opened(). The players' port and the admin port are two of these.
 #pragma once
@@ -20,6 +21,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QSslConfiguration;
@@ -41,6 +43,7 @@ struct ListenConfig {
 struct HttpRequest {
     QByteArrayView method;
     QByteArrayView target;
+    QByteArrayView version; // HTTP/1.1
     QByteArrayView headers; // the header lines, CRLF-separated
     qsizetype pendingConnections = 0; // accepted by this listener, WebSocket not open yet
     // A header's value, trimmed (the first of that name, case-insensitive); empty if absent.
@@ -59,6 +62,12 @@ public:
     WsServer(const Clock &clock, ListenConfig config, Gate gate, QObject *parent = nullptr);
     ~WsServer() override;
     Q_DISABLE_COPY_MOVE(WsServer)
+
+    // What answers a plain HTTP request (no WebSocket upgrade): the whole response, sent
+    // before the connection is closed; nullopt leaves the request to the gate (404 for an
+    // unknown path, 400 for a WebSocket path asked without the upgrade).
+    using HttpHandler = std::function<std::optional<QByteArray>(const HttpRequest &request)>;
+    void setHttpHandler(HttpHandler handler) { m_httpHandler = std::move(handler); }
 
     // Loads the certificate (when configured) and listens.
     bool listen();
@@ -104,12 +113,15 @@ private:
     void onRequestData(QTcpSocket *socket);
     void onUpgraded();
     void onTimer();
+    void answerPlainRequest(QTcpSocket *socket, const HttpRequest &request);
     void refuse(QTcpSocket *socket, int status);
+    void respond(QTcpSocket *socket, const QByteArray &response);
     void forget(QTcpSocket *socket);
 
     const Clock &m_clock;
     ListenConfig m_config;
     Gate m_gate;
+    HttpHandler m_httpHandler;
     std::unique_ptr<Listener> m_listener;
     std::unique_ptr<QSslConfiguration> m_tls;
     QWebSocketServer m_handshaker;
