@@ -3,20 +3,15 @@
 // The dashboard lives in a module (Qt Widgets) loaded only when wanted, so a headless server
 // maps no GUI library at all.
 #include "adminfeed.h"
-#include "adminserver.h"
 #include "dashboardloader.h"
 #include "epolldispatcher.h"
 #include "localfeed.h"
 #include "logging.h"
 #include "options.h"
-#include "playerlistener.h"
-#include "servercore.h"
-#include "signalwatcher.h"
+#include "serverapp.h"
 
 #include <QCoreApplication>
-#include <QTimer>
 
-#include <csignal>
 #include <cstdio>
 #include <memory>
 
@@ -35,58 +30,17 @@ void identify()
 // The server, on the current thread's event loop; with a dashboard when one is given.
 int runServer(const Options &options, const DashboardLoader *dashboard)
 {
-    const ServerConfig &config = options.config;
-    // Before anything can announce readiness: a signal right after "listening on" must
-    // already shut down cleanly. SIGHUP (the terminal went away) too.
-    SignalWatcher signals({SIGTERM, SIGINT, SIGHUP});
-    SteadyClock clock;
-    ServerCore core(config, clock);
-    const std::unique_ptr<WsServer> players = makePlayerListener(core, config);
-    if (!players->listen()) {
-        printLine(stderr, u"pairmatch: "_s + players->errorString());
+    ServerApp server(options.config);
+    if (!server.start()) {
+        printLine(stderr, u"pairmatch: "_s + server.errorString());
         return 1;
     }
-    std::unique_ptr<AdminServer> admin;
-    if (config.adminPort >= 0) {
-        admin = std::make_unique<AdminServer>(core, config);
-        if (!admin->listen()) {
-            printLine(stderr, u"pairmatch: admin API: "_s + admin->errorString());
-            return 1;
-        }
-    }
-    printLine(stdout, u"listening on "_s + players->url());
-    if (admin)
-        printLine(stdout, u"admin on "_s + admin->url());
-
     std::unique_ptr<LocalFeed> feed;
     if (dashboard) {
-        feed = std::make_unique<LocalFeed>(core);
+        feed = std::make_unique<LocalFeed>(server.core());
         dashboard->open(feed.get());
     }
-
-    QTimer deadline;
-    deadline.setSingleShot(true);
-    QObject::connect(&deadline, &QTimer::timeout, &core, [] {
-        qCWarning(lcNet) << "connections still open at the shutdown deadline; exiting";
-        QCoreApplication::exit(0);
-    });
-    QObject::connect(
-        &core, &ServerCore::allConnectionsClosed, &core, [] { QCoreApplication::exit(0); });
-    QObject::connect(
-        &signals, &SignalWatcher::received, &core, [&](int signal) {
-            if (core.isShuttingDown()) {
-                QCoreApplication::exit(0); // a second signal: leave now
-                return;
-            }
-            qCInfo(lcNet).noquote()
-                << u"signal %1: shutting down, closing %2 connections"_s.arg(signal).arg(
-                       core.connectionCount());
-            players->close(); // the port is free from here on
-            if (admin)
-                admin->close();
-            deadline.start(int(config.closeGraceMs) + 1500);
-            core.shutdown();
-        });
+    QObject::connect(&server, &ServerApp::finished, &server, [] { QCoreApplication::exit(0); });
     return QCoreApplication::exec();
 }
 

@@ -1,0 +1,97 @@
+#include "serverapp.h"
+
+#include "adminserver.h"
+#include "commandline.h"
+#include "logging.h"
+#include "playerlistener.h"
+#include "servercore.h"
+#include "signalwatcher.h"
+
+#include <csignal>
+
+namespace pairmatch {
+
+using namespace Qt::StringLiterals;
+
+ServerApp::ServerApp(const ServerConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_core(std::make_unique<ServerCore>(m_config, m_clock))
+{
+    m_deadline.setSingleShot(true);
+    m_deadline.callOnTimeout(this, [this] {
+        qCWarning(lcNet) << "connections still open at the shutdown deadline; exiting";
+        if (!m_finished) {
+            m_finished = true;
+            Q_EMIT finished();
+        }
+    });
+    connect(m_core.get(), &ServerCore::allConnectionsClosed, this, [this] {
+        if (!m_finished) {
+            m_finished = true;
+            m_deadline.stop();
+            Q_EMIT finished();
+        }
+    });
+}
+
+ServerApp::~ServerApp() = default;
+
+bool ServerApp::start()
+{
+    // Before anything can announce readiness: a signal right after "listening on" must
+    // already shut down cleanly. SIGHUP (the terminal went away) too.
+    m_signals
+        = std::make_unique<SignalWatcher>(std::initializer_list<int> {SIGTERM, SIGINT, SIGHUP});
+    connect(m_signals.get(), &SignalWatcher::received, this, &ServerApp::onSignal);
+    m_players = makePlayerListener(*m_core, m_config);
+    if (!m_players->listen()) {
+        m_error = m_players->errorString();
+        return false;
+    }
+    if (m_config.adminPort >= 0) {
+        m_admin = std::make_unique<AdminServer>(*m_core, m_config);
+        if (!m_admin->listen()) {
+            m_error = u"admin API: "_s + m_admin->errorString();
+            return false;
+        }
+    }
+    printLine(stdout, u"listening on "_s + m_players->url());
+    if (m_admin)
+        printLine(stdout, u"admin on "_s + m_admin->url());
+    return true;
+}
+
+bool ServerApp::isShuttingDown() const
+{
+    return m_core->isShuttingDown();
+}
+
+void ServerApp::onSignal(int signal)
+{
+    if (!m_core->isShuttingDown()) {
+        qCInfo(lcNet).noquote() << u"signal %1: shutting down, closing %2 connections"_s.arg(signal)
+                                       .arg(m_core->connectionCount());
+    }
+    shutdown();
+}
+
+void ServerApp::shutdown()
+{
+    if (m_core->isShuttingDown()) { // asked again: leave now
+        if (!m_finished) {
+            m_finished = true;
+            m_deadline.stop();
+            Q_EMIT finished();
+        }
+        return;
+    }
+    if (m_players)
+        m_players->close(); // the port is free from here on
+    if (m_admin)
+        m_admin->close();
+    m_deadline.start(int(m_config.closeGraceMs) + 1500);
+    m_core->shutdown();
+}
+
+} // namespace pairmatch

@@ -1,0 +1,62 @@
+// The whole server on the thread that makes it: the core, the players' listener, the admin
+// API, and what a signal or a shutdown does. Headless, main() runs it on the main thread;
+// with the dashboard, a ServerThread runs it on a thread of its own, so that watching never
+// slows playing.
+#pragma once
+
+#include "clock.h"
+#include "serverconfig.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace pairmatch {
+
+class AdminServer;
+class ServerCore;
+class SignalWatcher;
+class WsServer;
+
+class ServerApp final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ServerApp(const ServerConfig &config, QObject *parent = nullptr);
+    ~ServerApp() override;
+    Q_DISABLE_COPY_MOVE(ServerApp)
+
+    // Watches SIGTERM, SIGINT and SIGHUP, listens, and prints `listening on ws://HOST:PORT`
+    // (and `admin on ...`) on stdout. False, with errorString(), when it cannot listen.
+    bool start();
+    QString errorString() const { return m_error; }
+
+    ServerCore &core() { return *m_core; }
+    bool isShuttingDown() const;
+
+    // Stops accepting at once (the ports are free again) and closes every connection with
+    // 1001; finished() follows when all are closed, or at the deadline (closeGraceMs + 1.5
+    // s). Called again while shutting down, it finishes at once.
+    void shutdown();
+
+Q_SIGNALS:
+    // The server is done: every connection closed, or the deadline passed.
+    void finished();
+
+private:
+    void onSignal(int signal);
+
+    ServerConfig m_config;
+    SteadyClock m_clock;
+    std::unique_ptr<ServerCore> m_core;
+    std::unique_ptr<WsServer> m_players;
+    std::unique_ptr<AdminServer> m_admin;
+    std::unique_ptr<SignalWatcher> m_signals;
+    QTimer m_deadline;
+    QString m_error;
+    bool m_finished = false;
+};
+
+} // namespace pairmatch
