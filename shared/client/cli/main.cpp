@@ -56,8 +56,7 @@ int main(int argc, char **argv)
     const QCommandLineOption script(u"script"_s, u"Run the steps of FILE."_s, u"FILE"_s);
     const QCommandLineOption timeout(u"timeout"_s,
         u"Script: how long an expect waits without `within` (5000 ms)."_s, u"MS"_s, u"5000"_s);
-    const QCommandLineOption verbose(
-        QStringList {u"v"_s, u"verbose"_s}, u"Script: show every message as it arrives."_s);
+    const QCommandLineOption verbose(u"verbose"_s, u"Script: show every message as it arrives."_s);
     for (const QCommandLineOption &o : {type, user, userJson, script, timeout, verbose})
         parser.addOption(o);
     parser.process(app);

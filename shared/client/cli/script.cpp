@@ -32,6 +32,44 @@ bool parseInt(const QString &word, int &out, int min)
     return true;
 }
 
+// Splits a line at whitespace outside JSON strings, objects and arrays: one word may be
+// data.text="two words" or {"a": 1}.
+QStringList splitWords(const QString &line)
+{
+    QStringList out;
+    QString word;
+    int depth = 0;
+    bool inString = false;
+    bool escaped = false;
+    for (const QChar c : line) {
+        if (inString) {
+            word += c;
+            if (escaped)
+                escaped = false;
+            else if (c == u'\\')
+                escaped = true;
+            else if (c == u'"')
+                inString = false;
+            continue;
+        }
+        if (c.isSpace() && depth == 0) {
+            if (!word.isEmpty())
+                out.append(std::exchange(word, {}));
+            continue;
+        }
+        word += c;
+        if (c == u'"')
+            inString = true;
+        else if (c == u'{' || c == u'[')
+            ++depth;
+        else if ((c == u'}' || c == u']') && depth > 0)
+            --depth;
+    }
+    if (!word.isEmpty())
+        out.append(word);
+    return out;
+}
+
 QString toText(const QJsonValue &value)
 {
     if (value.isUndefined())
@@ -118,7 +156,7 @@ ScriptParse parseScript(const QString &text)
             continue;
         }
         // PLAYER VERB [REST] or sleep MS
-        QStringList words = line.split(space, Qt::SkipEmptyParts);
+        const QStringList words = splitWords(line);
         Step step;
         step.line = lineNo;
         step.source = line;

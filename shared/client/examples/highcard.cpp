@@ -1,12 +1,10 @@
-// highcard: a bot for the browser's high-card duel (resources/web/game.js), five rounds.
-// Usage: highcard ws://HOST:PORT USERID [TYPE]; two of them (or one and a browser) play.
+// highcard URL USERID [TYPE]: plays the browser's high-card duel (resources/web/game.js).
 #include <QCoreApplication>
 #include <cstdio>
 #include <numeric>
 #include <pairmatch/client.h>
 #include <vector>
 using pairmatch::Client;
-
 static std::vector<int> deck(quint32 a) // from the shared seed: mulberry32, Fisher-Yates
 {
     std::vector<int> cards(52);
