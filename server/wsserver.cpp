@@ -234,6 +234,16 @@ void WsServer::onRequestData(QTcpSocket *socket)
     const qsizetype sp1 = line.indexOf(' ');
     const qsizetype sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
     const QByteArrayView version = sp2 < 0 ? QByteArrayView() : line.sliced(sp2 + 1);
+    if (m_plainHttp && sp2 > 0) { // plain HTTP (no upgrade): the page handler, if it answers
+        const HttpRequest plain {line.first(sp1), line.sliced(sp1 + 1, sp2 - sp1 - 1),
+            headView.sliced(eol + 2, end - eol - 2)};
+        if (!plain.header("Upgrade").toByteArray().toLower().contains("websocket")) {
+            if (const std::optional<QByteArray> response = m_plainHttp(plain)) {
+                reply(socket, *response);
+                return;
+            }
+        }
+    }
     if (sp2 < 0 || line.first(sp1) != "GET" || !version.startsWith("HTTP/1.")
         || version == "HTTP/1.0" || version.contains(' ')) {
         refuse(socket, 400);
@@ -303,6 +313,15 @@ void WsServer::refuse(QTcpSocket *socket, int status)
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
     socket->readAll(); // what it sent is read, so closing does not reset the connection
     socket->write(httpRefusal(status));
+    socket->disconnectFromHost();
+}
+
+void WsServer::reply(QTcpSocket *socket, const QByteArray &response)
+{
+    forget(socket);
+    disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
+    socket->readAll();
+    socket->write(response);
     socket->disconnectFromHost();
 }
 

@@ -20,6 +20,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QSslConfiguration;
@@ -72,6 +73,11 @@ public:
     // Stops accepting at once (the port is free again) and drops unfinished handshakes.
     void close();
 
+    // Plain HTTP on this port (a request without a WebSocket upgrade): the whole response,
+    // after which the connection closes; nullopt leaves the request to the gate as before.
+    using PlainHttp = std::function<std::optional<QByteArray>(const HttpRequest &request)>;
+    void setPlainHttp(PlainHttp handler) { m_plainHttp = std::move(handler); }
+
     // Accepted connections whose WebSocket is not open yet.
     qsizetype pendingCount() const { return m_pending.size(); }
 
@@ -105,11 +111,13 @@ private:
     void onUpgraded();
     void onTimer();
     void refuse(QTcpSocket *socket, int status);
+    void reply(QTcpSocket *socket, const QByteArray &response);
     void forget(QTcpSocket *socket);
 
     const Clock &m_clock;
     ListenConfig m_config;
     Gate m_gate;
+    PlainHttp m_plainHttp;
     std::unique_ptr<Listener> m_listener;
     std::unique_ptr<QSslConfiguration> m_tls;
     QWebSocketServer m_handshaker;
