@@ -208,7 +208,7 @@
         logLine('Connection lost; reconnecting.', 'alert');
     });
     client.addEventListener('resumed', () => {
-        logLine('Back at the table.', 'round');
+        logLine('Back at the table.', 'note');
         if (duel && client.state === 'playing')
             client.move({ sync: 'request' });
         render();
