@@ -44,8 +44,8 @@ public:
         connect(&c, &Client::ended, this, [this] { log << u"ended"_s; });
         connect(&c, &Client::opponentLeft, this, [this] { log << u"opponentLeft"_s; });
         connect(&c, &Client::invalid, this, [this] { log << u"invalid"_s; });
-        connect(&c, &Client::error, this,
-            [this](const QString &code) { log << u"error "_s + code; });
+        connect(
+            &c, &Client::error, this, [this](const QString &code) { log << u"error "_s + code; });
         connect(&c, &Client::reconnecting, this,
             [this](int attempt) { log << u"reconnecting %1"_s.arg(attempt); });
         connect(&c, &Client::resumed, this, [this] { log << u"resumed"_s; });
@@ -282,13 +282,17 @@ void TestClient::resumesWithLastSeqWhereMovesAreNumbered()
             if (m.value("command"_L1) != "prepared"_L1)
                 return;
             prepared << m;
-            const auto send = [s](const QByteArray &json) { s->sendTextMessage(QString::fromUtf8(json)); };
+            const auto send = [s](const QByteArray &json) {
+                s->sendTextMessage(QString::fromUtf8(json));
+            };
             if (prepared.size() == 1) {
-                send(R"({"command":"start","seq":0,"users":[{"userId":"alice"},{"userId":"bob"}]})");
+                send(
+                    R"({"command":"start","seq":0,"users":[{"userId":"alice"},{"userId":"bob"}]})");
                 send(R"({"command":"game","seq":1,"userId":"bob","data":1})");
                 send(R"({"command":"game","seq":2,"userId":"alice","data":2})");
             } else {
-                send(R"({"command":"start","seq":3,"users":[{"userId":"alice"},{"userId":"bob"}]})");
+                send(
+                    R"({"command":"start","seq":3,"users":[{"userId":"alice"},{"userId":"bob"}]})");
                 send(R"({"command":"game","seq":2,"userId":"alice","data":2,"replayed":true})");
                 send(R"({"command":"game","seq":3,"userId":"bob","data":3,"replayed":true})");
             }

@@ -75,8 +75,8 @@ void TestClientPackage::installBuildAndPlay()
     QVERIFY2(holds(u"^bin/pairmatch-cli$"_s), qPrintable(files.join(u'\n')));
     QVERIFY2(!holds(u"pairmatch_(shared|server)|/pairmatch$|dashboard"_s),
         qPrintable(files.join(u'\n')));
-    const QString library = files.filter(QRegularExpression(u"/libpairmatch-client\\.so\\.0$"_s))
-                                .value(0);
+    const QString library
+        = files.filter(QRegularExpression(u"/libpairmatch-client\\.so\\.0$"_s)).value(0);
     QVERIFY2(!library.isEmpty(), qPrintable(files.join(u'\n')));
     const Run needed = run(u"readelf"_s, {u"-d"_s, QDir(prefix).filePath(library)});
     QVERIFY2(needed.code == 0, qPrintable(needed.output));
@@ -87,13 +87,14 @@ void TestClientPackage::installBuildAndPlay()
     QVERIFY2(dependencies.filter(u"Widgets"_s).isEmpty(), qPrintable(needed.output));
 
     // the example, a project of its own, against the prefix only
-    QStringList configure {u"-S"_s, QStringLiteral(PAIRMATCH_EXAMPLE_DIR), u"-B"_s, build,
-        u"-G"_s, QStringLiteral(PAIRMATCH_GENERATOR), u"-DCMAKE_PREFIX_PATH="_s + prefix,
+    QStringList configure {u"-S"_s, QStringLiteral(PAIRMATCH_EXAMPLE_DIR), u"-B"_s, build, u"-G"_s,
+        QStringLiteral(PAIRMATCH_GENERATOR), u"-DCMAKE_PREFIX_PATH="_s + prefix,
         u"-DCMAKE_CXX_COMPILER="_s + QStringLiteral(PAIRMATCH_CXX_COMPILER),
         u"-DCMAKE_BUILD_TYPE=Release"_s};
     const QString sanitize = QStringLiteral(PAIRMATCH_SANITIZE_FLAGS);
     if (!sanitize.isEmpty()) // a library built with sanitizers needs their runtime
-        configure << u"-DCMAKE_CXX_FLAGS="_s + sanitize << u"-DCMAKE_EXE_LINKER_FLAGS="_s + sanitize;
+        configure << u"-DCMAKE_CXX_FLAGS="_s + sanitize
+                  << u"-DCMAKE_EXE_LINKER_FLAGS="_s + sanitize;
     const Run configured = run(QStringLiteral(PAIRMATCH_CMAKE), configure);
     QVERIFY2(configured.code == 0, qPrintable(configured.output));
     const Run built = run(QStringLiteral(PAIRMATCH_CMAKE), {u"--build"_s, build});
@@ -114,8 +115,10 @@ void TestClientPackage::installBuildAndPlay()
     QVERIFY(bob.waitForFinished(60'000));
     const QString a = QString::fromLocal8Bit(alice.readAllStandardOutput()).trimmed();
     const QString b = QString::fromLocal8Bit(bob.readAllStandardOutput()).trimmed();
-    QVERIFY2(alice.exitCode() == 0, qPrintable(a + QString::fromLocal8Bit(alice.readAllStandardError())));
-    QVERIFY2(bob.exitCode() == 0, qPrintable(b + QString::fromLocal8Bit(bob.readAllStandardError())));
+    QVERIFY2(alice.exitCode() == 0,
+        qPrintable(a + QString::fromLocal8Bit(alice.readAllStandardError())));
+    QVERIFY2(
+        bob.exitCode() == 0, qPrintable(b + QString::fromLocal8Bit(bob.readAllStandardError())));
     static const QRegularExpression score(u"^(won|did not win) (\\d)-(\\d)$"_s);
     const QRegularExpressionMatch ma = score.match(a), mb = score.match(b);
     QVERIFY2(ma.hasMatch() && mb.hasMatch(), qPrintable(a + u" / "_s + b));

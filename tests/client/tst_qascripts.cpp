@@ -140,8 +140,8 @@ void TestQaScripts::aWrongExpectationFailsNamingItsLine()
                                  "arrived within 200 ms"_s),
         qPrintable(run.output));
 
-    const QString mismatch = writeScript(dir, u"mismatch.pmqa"_s,
-        u"alice enter 3\nalice expect entried type=3\n"_s);
+    const QString mismatch
+        = writeScript(dir, u"mismatch.pmqa"_s, u"alice enter 3\nalice expect entried type=3\n"_s);
     const CliRun second = runScript(mismatch, &error);
     QCOMPARE(second.exitCode, 1);
     QVERIFY2(second.output.contains(u"FAIL line 2: alice expect entried type=3: entried: type is "
@@ -155,8 +155,7 @@ void TestQaScripts::aMalformedScriptIsAUsageError()
     const QString path = writeScript(dir, u"bad.pmqa"_s, u"alice enter 3\nalice dance\n"_s);
     QProcess cli;
     cli.setProcessChannelMode(QProcess::MergedChannels);
-    cli.start(QStringLiteral(PAIRMATCH_CLI_BINARY),
-        {u"--script"_s, path, u"ws://127.0.0.1:9"_s});
+    cli.start(QStringLiteral(PAIRMATCH_CLI_BINARY), {u"--script"_s, path, u"ws://127.0.0.1:9"_s});
     QVERIFY(cli.waitForFinished(kScriptTimeoutMs));
     QCOMPARE(cli.exitCode(), 2);
     const QString output = QString::fromUtf8(cli.readAll());

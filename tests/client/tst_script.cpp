@@ -53,8 +53,8 @@ void TestScript::steps_data()
     QTest::newRow("send-size") << u"a send-size 70000"_s << K::SendSize << u"70000"_s;
     QTest::newRow("reconnect") << u"a reconnect 3"_s << K::Reconnect << u"3"_s;
     QTest::newRow("expect") << u"a expect entried"_s << K::Expect << u"entried -1"_s;
-    QTest::newRow("expect within") << u"a expect invalid within 5000"_s << K::Expect
-                                   << u"invalid 5000"_s;
+    QTest::newRow("expect within")
+        << u"a expect invalid within 5000"_s << K::Expect << u"invalid 5000"_s;
     QTest::newRow("wait-for") << u"a wait-for error code=rate_limited"_s << K::WaitFor
                               << u"error -1"_s;
     QTest::newRow("expect-close") << u"a expect-close 4001"_s << K::ExpectClose << u"4001"_s;
@@ -202,8 +202,8 @@ void TestScript::matching()
     const ScriptParse parsed = parseScript(u"a expect "_s + step);
     QVERIFY2(parsed.error.isEmpty(), qPrintable(parsed.error));
     const Step &s = parsed.script.steps.first();
-    const QString got = matchMessage(
-        QJsonDocument::fromJson(message.toUtf8()).object(), s.command, s.fields);
+    const QString got
+        = matchMessage(QJsonDocument::fromJson(message.toUtf8()).object(), s.command, s.fields);
     if (failure.isEmpty())
         QVERIFY2(got.isEmpty(), qPrintable(got));
     else

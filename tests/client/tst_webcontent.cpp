@@ -201,14 +201,15 @@ void TestWebContent::overRealSockets()
         = parse(exchange(server.port(), "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
     QCOMPARE(page.status, 200);
     QCOMPARE(page.body, source("index.html"));
-    const Response head = parse(
-        exchange(server.port(), "HEAD /style.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+    const Response head
+        = parse(exchange(server.port(), "HEAD /style.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
     QCOMPARE(head.status, 200);
     QVERIFY(head.body.isEmpty());
     QCOMPARE(parse(exchange(server.port(), "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n")).status, 404);
     // the WebSocket paths as they were: no upgrade is a 400, an upgrade opens; an upgrade to /
     // is still a 404 (the page is for browsers, not sockets)
-    QCOMPARE(parse(exchange(server.port(), "GET /ws/matching/1 HTTP/1.1\r\nHost: x\r\n\r\n")).status,
+    QCOMPARE(
+        parse(exchange(server.port(), "GET /ws/matching/1 HTTP/1.1\r\nHost: x\r\n\r\n")).status,
         400);
     QCOMPARE(httpExchange(server.port(), upgradeRequest("/")).status(), 404);
     TestPlayer player;
@@ -223,7 +224,8 @@ void TestWebContent::webOffLeavesTheOld404()
     TestServer server(config);
     QVERIFY(server.isListening());
     QCOMPARE(parse(exchange(server.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n")).status, 404);
-    QCOMPARE(parse(exchange(server.port(), "GET /game.js HTTP/1.1\r\nHost: x\r\n\r\n")).status, 404);
+    QCOMPARE(
+        parse(exchange(server.port(), "GET /game.js HTTP/1.1\r\nHost: x\r\n\r\n")).status, 404);
     QCOMPARE(parse(exchange(server.port(), "HEAD / HTTP/1.1\r\nHost: x\r\n\r\n")).status, 400);
 }
 
