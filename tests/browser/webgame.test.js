@@ -6,7 +6,10 @@
 //   - a page whose connection drops (a TCP relay cuts it, the server does not notice) while
 //     its opponent moves: it reconnects into its seat, catches up, and the duel ends right;
 //   - an opponent that never comes (pairmatch-cli matched but never seated): "never came".
-// Environment: PAIRMATCH_BINARY, PAIRMATCH_CLI_BINARY; PAIRMATCH_SCREENSHOT=FILE saves a
+//   - a page against the C++ example bot (shared/client/examples/highcard.cpp): the two
+//     shuffles deal the same deck, the duel ends with the same score on both sides.
+// Environment: PAIRMATCH_BINARY, PAIRMATCH_CLI_BINARY, PAIRMATCH_HIGHCARD_BINARY;
+// PAIRMATCH_SCREENSHOT=FILE saves a
 // duel in progress (docs/game.png); CHROMIUM (default /usr/bin/chromium).
 'use strict';
 const { test, before, after } = require('node:test');
@@ -311,6 +314,31 @@ test('an opponent who never comes', async () => {
     } finally {
         await stopServer(quick);
     }
+});
+
+test('a page plays the C++ example bot: both deal the same deck', async () => {
+    const HIGHCARD = process.env.PAIRMATCH_HIGHCARD_BINARY;
+    assert.ok(HIGHCARD && fs.existsSync(HIGHCARD), `PAIRMATCH_HIGHCARD_BINARY=${HIGHCARD} is not there`);
+    const frank = await openPage(server.http, 'frank', 13);
+    await frank.click('#enter');
+    await frank.waitForSelector('#status:has-text("Waiting for an opponent at table 13")');
+    const bot = spawn(HIGHCARD, [`ws://127.0.0.1:${server.port}`, 'bot', '13'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let printed = '';
+    bot.stdout.on('data', (d) => { printed += d; });
+    const exited = new Promise((resolve) => bot.on('exit', resolve));
+    await frank.waitForSelector('body[data-state="playing"]');
+    for (let r = 0; r < HighCard.ROUNDS; ++r) {
+        await putCardDown(frank);
+        await waitRounds(frank, r + 1);
+    }
+    await frank.waitForSelector('#outcome:not([hidden])');
+    assert.equal(await exited, 0, `the bot: ${printed}`);
+    // every card the bot put down was one the page dealt it: no move was refused
+    assert.equal(await frank.locator('#moves li.alert').count(), 0, await text(frank, '#moves'));
+    const [mine, theirs] = [await text(frank, '#me-score'), await text(frank, '#them-score')];
+    assert.match(printed.trim(), new RegExp(`^(won|did not win) ${theirs}-${mine}$`));
+    assert.deepEqual(frank.errors, []);
+    await frank.context().close();
 });
 
 test('the page is served with its types, caching headers, 404s, and the sockets unchanged', async () => {
