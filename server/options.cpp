@@ -121,6 +121,18 @@ std::vector<Flag> flags()
             o.config.tlsKeyFile = v;
             return QString();
         }});
+    f.push_back({u"web"_s, u"on|off"_s, u"Serve the web game at / on the players' port (on)."_s,
+        [](const QString &v, Options &o) {
+            const QString value = v.trimmed().toLower();
+            if (value == "on"_L1 || value == "1"_L1 || value == "true"_L1 || value == "yes"_L1)
+                o.config.web = true;
+            else if (value == "off"_L1 || value == "0"_L1 || value == "false"_L1
+                || value == "no"_L1)
+                o.config.web = false;
+            else
+                return u"expected on or off"_s;
+            return QString();
+        }});
     f.push_back({u"admin-host"_s, u"ADDR"_s, u"Address of the admin API (127.0.0.1)."_s,
         [](const QString &v, Options &o) {
             const QString error = checkHost(v);

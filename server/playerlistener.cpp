@@ -1,6 +1,7 @@
 #include "playerlistener.h"
 
 #include "servercore.h"
+#include "webcontent.h"
 
 #include <QWebSocket>
 
@@ -21,6 +22,12 @@ std::unique_ptr<WsServer> makePlayerListener(ServerCore &core, const ServerConfi
         return route;
     };
     auto server = std::make_unique<WsServer>(core.clock(), listen, gate);
+    if (config.web) {
+        auto web = std::make_shared<const WebContent>();
+        server->setHttpHandler([web](const HttpRequest &request) {
+            return web->respond(request.method, request.target, request.header("If-None-Match"));
+        });
+    }
     QObject::connect(server.get(), &WsServer::opened, &core, &ServerCore::adopt);
     return server;
 }

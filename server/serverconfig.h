@@ -26,6 +26,7 @@ struct ServerConfig {
     qint64 closeGraceMs = 2'000; // after a close frame, until the TCP connection is cut
     QString tlsCertFile; // PEM; with tlsKeyFile: wss:// instead of ws://
     QString tlsKeyFile;
+    bool web = true; // the web game at / on the players' port (resources/web/)
 
     // operators (admin API), off unless adminPort is set
     QString adminHost = QStringLiteral("127.0.0.1");

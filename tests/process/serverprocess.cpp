@@ -1,8 +1,6 @@
 #include "serverprocess.h"
 
-#include "pairsetup.h"
-#include "playerchecks.h"
-#include "testplayer.h"
+#include "clientplay.h"
 
 #include <QDeadlineTimer>
 #include <QRegularExpression>
@@ -178,25 +176,9 @@ void ServerProcess::drain()
 
 QString playShortRound(const ServerProcess &server, qint32 type, int moves)
 {
-    PairSetup pair(server.url({}), type, u"round%1a"_s.arg(type), u"round%1b"_s.arg(type));
-    if (QString e = pair.start(); !e.isEmpty())
-        return e;
-    for (int i = 0; i < moves; ++i) {
-        if (QString e = pair.move(i % 2 == 0, QJsonObject {{u"move"_s, i}}); !e.isEmpty())
-            return u"move %1: "_s.arg(i) + e;
-    }
-    pair.waiterRound.end();
-    if (QString e = expectMessage(pair.waiterRound, message(u"ended"_s)); !e.isEmpty())
-        return e;
-    const QList<TestPlayer *> all {
-        &pair.waiterRound, &pair.newcomerRound, &pair.waiterMatching, &pair.newcomerMatching};
-    for (TestPlayer *p : all)
-        p->close();
-    for (TestPlayer *p : all) {
-        if (!p->waitClosed())
-            return u"a connection did not close"_s;
-    }
-    return {};
+    // as a game plays: through the client library
+    return playRoundWithClients(
+        server.url({}), type, u"round%1a"_s.arg(type), u"round%1b"_s.arg(type), moves);
 }
 
 } // namespace pairmatch::test

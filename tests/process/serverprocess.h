@@ -71,8 +71,9 @@ private:
     QString m_error;
 };
 
-// Plays a short round on the server: two players match on `type`, take their seats, make
-// `moves` moves and end. Empty on success, else what went wrong.
+// Plays a short round on the server as a game would (two pairmatch::Client players,
+// clientplay.h): they match on `type`, take their seats, make `moves` moves and end. Empty
+// on success, else what went wrong.
 QString playShortRound(const ServerProcess &server, qint32 type, int moves = 3);
 
 } // namespace pairmatch::test

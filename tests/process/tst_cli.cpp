@@ -79,7 +79,7 @@ void TestCli::help()
     const QString text = QString::fromLocal8Bit(run.standardOutput());
     const QStringList flags {u"--no-gui"_s, u"--host"_s, u"--port"_s, u"--prepare-timeout-ms"_s,
         u"--ping-interval-ms"_s, u"--ping-timeout-ms"_s, u"--rate-limit"_s, u"--rate-burst"_s,
-        u"--max-frame-bytes"_s, u"--max-connections"_s, u"--help"_s, u"--version"_s};
+        u"--max-frame-bytes"_s, u"--max-connections"_s, u"--web"_s, u"--help"_s, u"--version"_s};
     for (const QString &f : flags)
         QVERIFY2(text.contains(f), qPrintable(f + u" is missing from --help:\n"_s + text));
     QVERIFY2(run.standardError().isEmpty(), run.standardError().constData());

@@ -77,6 +77,8 @@ QString valueOf(const Options &o, const QString &flag)
         return QString::fromUtf8(c.adminToken);
     if (flag == "attach"_L1)
         return o.attachUrl;
+    if (flag == "web"_L1)
+        return c.web ? u"on"_s : u"off"_s;
     return u"<unknown flag %1>"_s.arg(flag);
 }
 
@@ -147,6 +149,7 @@ void TestOptions::defaults()
     QCOMPARE(c.maxSendBufferBytes, 4 * 1024 * 1024);
     QVERIFY(c.tlsCertFile.isEmpty());
     QVERIFY(c.tlsKeyFile.isEmpty());
+    QCOMPARE(c.web, true); // the web game at /
     QCOMPARE(c.adminHost, u"127.0.0.1"_s);
     QCOMPARE(c.adminPort, -1);
     QVERIFY(c.adminToken.isEmpty());
@@ -199,6 +202,11 @@ void TestOptions::eachFlag_data()
     row("admin-token", "s3cr3t", "s3cr3t", "other");
     row("attach", "ws://127.0.0.1:9090/admin", "ws://127.0.0.1:9090/admin", "ws://x:1/admin");
     row("attach", "wss://example.org/admin", "wss://example.org/admin", "ws://x:1/admin");
+    row("web", "off", "off", "on");
+    row("web", "on", "on", "off");
+    row("web", "0", "off", "on");
+    row("web", "OFF", "off", "on");
+    row("web", "true", "on", "off");
 }
 
 void TestOptions::eachFlag()
@@ -310,6 +318,8 @@ void TestOptions::badValue_data()
     row("admin-host", "nowhere");
     row("admin-token", "");
     row("attach", "http://127.0.0.1:9090/admin");
+    row("web", "maybe");
+    row("web", "");
     row("attach", "127.0.0.1:9090");
 }
 
