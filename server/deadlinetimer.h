@@ -20,7 +20,6 @@ public:
     // Fire at (or soon after) `deadline`; kNoDeadline: not at all. A later deadline than the
     // one armed leaves the timer as it is.
     void arm(Millis deadline);
-    Millis armed() const { return m_timer.isActive() ? m_armed : kNoDeadline; }
 
 private:
     const Clock &m_clock;
