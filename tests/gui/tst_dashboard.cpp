@@ -20,6 +20,7 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QTableView>
@@ -273,6 +274,18 @@ void TestDashboard::windowParts()
     QVERIFY(!d.window.expireAction()->isEnabled());
     QVERIFY(d.window.drainAction()->isEnabled());
     QVERIFY(!d.window.drainAction()->isChecked());
+    // the icon and the style sheet, from resources/dashboard.qrc
+    const QIcon icon = d.window.windowIcon();
+    QVERIFY(!icon.isNull());
+    for (const int size : {16, 32, 256})
+        QVERIFY2(
+            icon.availableSizes().contains(QSize(size, size)), qPrintable(QString::number(size)));
+    QVERIFY(!icon.pixmap(QSize(32, 32)).isNull());
+    auto *banner = d.window.findChild<QLabel *>(u"banner"_s);
+    QVERIFY(banner);
+    QVERIFY(banner->isHidden()); // until the feed is lost
+    banner->ensurePolished();
+    QCOMPARE(banner->palette().color(QPalette::WindowText), QColor(0x66, 0x00, 0x00));
 }
 
 void TestDashboard::rowsFollowTraffic()
