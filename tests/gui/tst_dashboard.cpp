@@ -231,6 +231,24 @@ struct InProcess {
     MainWindow &window = dashboard.window;
 };
 
+// The server with its admin API, both on free ports; the token is "t0ken".
+struct WithAdminApi {
+    WithAdminApi()
+        : server(config())
+        , admin(server.core(), server.config())
+    { }
+    static ServerConfig config()
+    {
+        ServerConfig c = TestServer::defaultConfig();
+        c.adminPort = 0;
+        c.adminToken = "t0ken";
+        return c;
+    }
+    bool listen() { return server.isListening() && admin.listen(); }
+    TestServer server;
+    AdminServer admin;
+};
+
 } // namespace
 
 class TestDashboard final : public QObject
@@ -654,13 +672,10 @@ void TestDashboard::filters()
 
 void TestDashboard::attachedShowsTheSameRows()
 {
-    ServerConfig config = TestServer::defaultConfig();
-    config.adminPort = 0;
-    config.adminToken = "t0ken";
-    TestServer server(config);
-    QVERIFY(server.isListening());
-    AdminServer admin(server.core(), server.config());
-    QVERIFY(admin.listen());
+    WithAdminApi w;
+    QVERIFY(w.listen());
+    TestServer &server = w.server;
+    AdminServer &admin = w.admin;
 
     // traffic before either dashboard: a waiting player, a started pair
     TestPlayer walt;
@@ -797,13 +812,10 @@ void TestDashboard::selectionStaysOffOtherPairsWhenSelectedIsRemoved()
 // way: in-process, and attached through the admin API.
 void TestDashboard::bothFeedsAnswerEveryCommand()
 {
-    ServerConfig config = TestServer::defaultConfig();
-    config.adminPort = 0;
-    config.adminToken = "t0ken";
-    TestServer server(config);
-    QVERIFY(server.isListening());
-    AdminServer admin(server.core(), server.config());
-    QVERIFY(admin.listen());
+    WithAdminApi w;
+    QVERIFY(w.listen());
+    TestServer &server = w.server;
+    AdminServer &admin = w.admin;
     LocalFeed local(server.core());
     AdminClient client(QUrl(admin.url()), "t0ken");
 

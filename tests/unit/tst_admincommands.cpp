@@ -2,28 +2,15 @@
 // the trip to JSON text and back, its wire form is the one docs/admin-api.md gives, and every
 // malformed command gets the error the server sends for it.
 #include "admincommands.h"
+#include "jsontext.h"
 
-#include <QJsonDocument>
 #include <QTest>
 
 using namespace pairmatch;
+using namespace pairmatch::test;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-QByteArray text(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-QJsonObject object(const QByteArray &json)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject())
-        qFatal("not a JSON object: %s", json.constData());
-    return document.object();
-}
 
 using Kind = AdminCommand::Kind;
 using Code = AdminError::Code;
@@ -111,14 +98,14 @@ void TestAdminCommands::commandRoundTrip()
     QFETCH(AdminCommand, command);
     QFETCH(QByteArray, wire);
 
-    QCOMPARE(text(toJson(command)), wire);
+    QCOMPARE(compactJson(toJson(command)), wire);
     AdminCommand back = AdminCommand::kick(99); // overwritten
     AdminError error {Code::UnknownCommand, u"untouched"_s};
     QVERIFY(parseAdminCommand(wire, back, error));
     QCOMPARE(back, command);
     QCOMPARE(error, (AdminError {Code::UnknownCommand, u"untouched"_s}));
     AdminCommand fromObject;
-    QVERIFY(fromJson(object(wire), fromObject));
+    QVERIFY(fromJson(jsonObject(wire), fromObject));
     QCOMPARE(fromObject, command);
 }
 
@@ -143,8 +130,8 @@ void TestAdminCommands::resultRoundTrip_data()
 void TestAdminCommands::resultRoundTrip()
 {
     QFETCH(AdminResult, result);
-    const QByteArray wire = text(toJson(result));
-    const QJsonObject o = object(wire);
+    const QByteArray wire = compactJson(toJson(result));
+    const QJsonObject o = jsonObject(wire);
     QCOMPARE(o.value("command"_L1).toString(), u"result"_s);
     QCOMPARE(o.value("action"_L1).toString(), QString(adminCommandName(result.action)));
     QCOMPARE(o.value("ok"_L1), QJsonValue(result.ok));
@@ -172,9 +159,9 @@ void TestAdminCommands::errorRoundTrip()
 {
     QFETCH(AdminError, error);
     QFETCH(QByteArray, wire);
-    QCOMPARE(text(toJson(error)), wire);
+    QCOMPARE(compactJson(toJson(error)), wire);
     AdminError back;
-    QVERIFY(fromJson(object(wire), back));
+    QVERIFY(fromJson(jsonObject(wire), back));
     QCOMPARE(back, error);
 }
 
@@ -304,7 +291,7 @@ void TestAdminCommands::malformedResult()
     QFETCH(QByteArray, input);
     const AdminResult untouched {Kind::Undrain, true, u"untouched"_s};
     AdminResult result = untouched;
-    QVERIFY(!fromJson(object(input), result));
+    QVERIFY(!fromJson(jsonObject(input), result));
     QCOMPARE(result, untouched);
 }
 
@@ -326,7 +313,7 @@ void TestAdminCommands::malformedError()
     QFETCH(QByteArray, input);
     const AdminError untouched {Code::UnknownCommand, u"untouched"_s};
     AdminError error = untouched;
-    QVERIFY(!fromJson(object(input), error));
+    QVERIFY(!fromJson(jsonObject(input), error));
     QCOMPARE(error, untouched);
 }
 
@@ -337,8 +324,8 @@ void TestAdminCommands::otherMessagesAreNoAnswer()
     AdminError error;
     for (const char *json : {R"({"command":"snapshot","seq":1})",
              R"({"command":"updates","updates":[]})", R"({"command":"kick","sessionId":1})"}) {
-        QVERIFY2(!fromJson(object(json), result), json);
-        QVERIFY2(!fromJson(object(json), error), json);
+        QVERIFY2(!fromJson(jsonObject(json), result), json);
+        QVERIFY2(!fromJson(jsonObject(json), error), json);
     }
 }
 

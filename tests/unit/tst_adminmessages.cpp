@@ -2,29 +2,16 @@
 // of row, every AdminUpdate kind and a batch of updates survive the trip to JSON text and
 // back, and malformed input is refused (or, inside a snapshot or batch, left out).
 #include "adminmessages.h"
+#include "jsontext.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QTest>
 
 using namespace pairmatch;
+using namespace pairmatch::test;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-QByteArray text(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-QJsonObject object(const QByteArray &json)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject())
-        qFatal("not a JSON object: %s", json.constData());
-    return document.object();
-}
 
 SessionInfo sampleSession(quint64 id, Endpoint endpoint)
 {
@@ -198,8 +185,8 @@ void TestAdminMessages::eventKindNames()
 void TestAdminMessages::snapshotRoundTrip()
 {
     const Snapshot snapshot = fullSnapshot();
-    const QByteArray wire = text(toJson(snapshot));
-    const QJsonObject o = object(wire);
+    const QByteArray wire = compactJson(toJson(snapshot));
+    const QJsonObject o = jsonObject(wire);
     QCOMPARE(o.value("command"_L1).toString(), u"snapshot"_s);
     QCOMPARE(o.value("seq"_L1).toInteger(), 1234);
     QCOMPARE(o.value("serverTime"_L1).toInteger(), snapshot.serverTimeMs);
@@ -207,15 +194,15 @@ void TestAdminMessages::snapshotRoundTrip()
 
     Snapshot back;
     QVERIFY(fromJson(o, back));
-    QCOMPARE(text(toJson(back)), wire);
+    QCOMPARE(compactJson(toJson(back)), wire);
     QVERIFY(back == snapshot);
 }
 
 void TestAdminMessages::emptySnapshotRoundTrip()
 {
-    const QByteArray wire = text(toJson(Snapshot {}));
+    const QByteArray wire = compactJson(toJson(Snapshot {}));
     Snapshot back = fullSnapshot();
-    QVERIFY(fromJson(object(wire), back));
+    QVERIFY(fromJson(jsonObject(wire), back));
     QVERIFY(back == Snapshot {});
 }
 
@@ -226,7 +213,7 @@ void TestAdminMessages::snapshotLeavesOutUnknownEvents()
     events.insert(1, QJsonObject {{u"at"_s, 5}, {u"kind"_s, u"reboot"_s}});
     o.insert(u"events"_s, events);
     Snapshot back;
-    QVERIFY(fromJson(object(text(o)), back));
+    QVERIFY(fromJson(jsonObject(compactJson(o)), back));
     QVERIFY(back == fullSnapshot());
 }
 
@@ -245,7 +232,7 @@ void TestAdminMessages::malformedSnapshot()
     QFETCH(QByteArray, input);
     const Snapshot untouched = fullSnapshot();
     Snapshot snapshot = untouched;
-    QVERIFY(!fromJson(object(input), snapshot));
+    QVERIFY(!fromJson(jsonObject(input), snapshot));
     QVERIFY(snapshot == untouched);
 }
 
@@ -284,8 +271,8 @@ void TestAdminMessages::updateRoundTrip()
     QFETCH(QString, kindName);
     QFETCH(QString, field);
 
-    const QByteArray wire = text(toJson(update));
-    const QJsonObject o = object(wire);
+    const QByteArray wire = compactJson(toJson(update));
+    const QJsonObject o = jsonObject(wire);
     QCOMPARE(o.value("command"_L1).toString(), u"update"_s);
     QCOMPARE(o.value("kind"_L1).toString(), kindName);
     QCOMPARE(quint64(o.value("seq"_L1).toDouble()), update.seq);
@@ -294,7 +281,7 @@ void TestAdminMessages::updateRoundTrip()
 
     AdminUpdate back;
     QVERIFY(fromJson(o, back));
-    QCOMPARE(text(toJson(back)), wire);
+    QCOMPARE(compactJson(toJson(back)), wire);
     QVERIFY(back == update);
 }
 
@@ -333,7 +320,7 @@ void TestAdminMessages::malformedUpdate()
 {
     QFETCH(QByteArray, input);
     AdminUpdate u;
-    QVERIFY(!fromJson(object(input), u));
+    QVERIFY(!fromJson(jsonObject(input), u));
 }
 
 void TestAdminMessages::updatesRoundTrip()
@@ -344,12 +331,12 @@ void TestAdminMessages::updatesRoundTrip()
         updates.append(sampleUpdate(AdminUpdate::Kind(k), 100 + k));
         if (!joined.isEmpty())
             joined += ',';
-        joined += text(toJson(updates.last()));
+        joined += compactJson(toJson(updates.last()));
     }
     const QByteArray wire = updatesMessage(joined);
     QVERIFY(wire.startsWith(R"({"command":"updates","updates":[{"command":"update",)"));
     QVERIFY(wire.endsWith("}]}"));
-    const QJsonObject o = object(wire);
+    const QJsonObject o = jsonObject(wire);
     QCOMPARE(o.size(), 2);
     QList<AdminUpdate> back {sampleUpdate(AdminUpdate::Kind::Stats, 1)}; // replaced
     QVERIFY(fromJson(o, back));
@@ -357,7 +344,7 @@ void TestAdminMessages::updatesRoundTrip()
 
     // an empty batch
     QCOMPARE(updatesMessage({}), QByteArray(R"({"command":"updates","updates":[]})"));
-    QVERIFY(fromJson(object(updatesMessage({})), back));
+    QVERIFY(fromJson(jsonObject(updatesMessage({})), back));
     QVERIFY(back.isEmpty());
 }
 
@@ -365,11 +352,11 @@ void TestAdminMessages::updatesLeaveOutMalformedOnes()
 {
     const AdminUpdate first = sampleUpdate(AdminUpdate::Kind::SessionClosed, 1);
     const AdminUpdate last = sampleUpdate(AdminUpdate::Kind::Draining, 4);
-    const QByteArray joined = text(toJson(first))
+    const QByteArray joined = compactJson(toJson(first))
         + R"(,{"command":"update","seq":2,"kind":"reboot"},7,)"
-        + R"({"command":"update","seq":3,"kind":"pairRemoved"},)" + text(toJson(last));
+        + R"({"command":"update","seq":3,"kind":"pairRemoved"},)" + compactJson(toJson(last));
     QList<AdminUpdate> back;
-    QVERIFY(fromJson(object(updatesMessage(joined)), back));
+    QVERIFY(fromJson(jsonObject(updatesMessage(joined)), back));
     QVERIFY(back == (QList<AdminUpdate> {first, last}));
 }
 
@@ -387,7 +374,7 @@ void TestAdminMessages::malformedUpdates()
     QFETCH(QByteArray, input);
     const QList<AdminUpdate> untouched {sampleUpdate(AdminUpdate::Kind::Stats, 5)};
     QList<AdminUpdate> updates = untouched;
-    QVERIFY(!fromJson(object(input), updates));
+    QVERIFY(!fromJson(jsonObject(input), updates));
     QVERIFY(updates == untouched);
 }
 
