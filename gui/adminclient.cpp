@@ -1,6 +1,5 @@
 #include "adminclient.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkRequest>
@@ -64,50 +63,31 @@ void AdminClient::onDisconnected()
 void AdminClient::onText(const QString &text)
 {
     const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
-    const QString command = o.value("command"_L1).toString();
-    if (command == "snapshot"_L1) {
-        Snapshot snapshot;
-        if (fromJson(o, snapshot))
-            deliverSnapshot(snapshot);
-    } else if (command == "updates"_L1) {
-        for (const QJsonValue v : o.value("updates"_L1).toArray()) {
-            AdminUpdate update;
-            if (fromJson(v.toObject(), update))
-                deliverUpdate(update);
-        }
-    } else if (command == "result"_L1) {
-        Q_EMIT actionFinished(o.value("action"_L1).toString(), o.value("ok"_L1).toBool(),
-            o.value("message"_L1).toString());
-    } else if (command == "error"_L1) {
-        Q_EMIT actionFinished(
-            o.value("code"_L1).toString(), false, o.value("message"_L1).toString());
+    Snapshot snapshot;
+    QList<AdminUpdate> updates;
+    AdminResult result;
+    AdminError error;
+    if (fromJson(o, snapshot)) {
+        deliverSnapshot(snapshot);
+    } else if (fromJson(o, updates)) {
+        for (const AdminUpdate &update : std::as_const(updates))
+            deliverUpdate(update);
+    } else if (fromJson(o, result)) {
+        deliverResult(result);
+    } else if (fromJson(o, error)) {
+        Q_EMIT actionFinished(QString(adminErrorCodeName(error.code)), false, error.message);
     }
 }
 
-void AdminClient::command(const QJsonObject &message)
+void AdminClient::submit(const AdminCommand &command)
 {
     if (!isConnected()) {
-        Q_EMIT actionFinished(message.value("command"_L1).toString(), false,
+        Q_EMIT actionFinished(QString(adminCommandName(command.kind)), false,
             u"not connected to %1"_s.arg(m_url.toString()));
         return;
     }
     m_socket.sendTextMessage(
-        QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
-}
-
-void AdminClient::kick(quint64 sessionId)
-{
-    command({{u"command"_s, u"kick"_s}, {u"sessionId"_s, qint64(sessionId)}});
-}
-
-void AdminClient::expire(const QString &pairId)
-{
-    command({{u"command"_s, u"expire"_s}, {u"pairId"_s, pairId}});
-}
-
-void AdminClient::setDraining(bool draining)
-{
-    command({{u"command"_s, draining ? u"drain"_s : u"undrain"_s}});
+        QString::fromUtf8(QJsonDocument(toJson(command)).toJson(QJsonDocument::Compact)));
 }
 
 } // namespace pairmatch

@@ -22,9 +22,7 @@ public:
 
     void start() override;
     QString source() const override;
-    void kick(quint64 sessionId) override;
-    void expire(const QString &pairId) override;
-    void setDraining(bool draining) override;
+    void submit(const AdminCommand &command) override;
 
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
 
@@ -32,7 +30,6 @@ private:
     void connectNow();
     void onText(const QString &text);
     void onDisconnected();
-    void command(const QJsonObject &message);
 
     QUrl m_url;
     QByteArray m_token;

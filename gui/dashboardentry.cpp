@@ -2,11 +2,13 @@
 // (server/dashboardloader.h). Plain C names; the types are the project's own, built by the
 // same compiler from the same tree (the version string guards against a stray module).
 #include "adminclient.h"
+#include "dashboardresources.h"
 #include "mainwindow.h"
 
 #include <QApplication>
 
 using namespace pairmatch;
+using namespace Qt::StringLiterals;
 
 extern "C" {
 
@@ -19,6 +21,8 @@ Q_DECL_EXPORT QCoreApplication *pairmatch_dashboard_create_app(int *argc, char *
 {
     auto *app = new QApplication(*argc, argv);
     app->setQuitOnLastWindowClosed(true);
+    app->setWindowIcon(dashboardIcon());
+    app->setDesktopFileName(u"pairmatch"_s); // resources/pairmatch.desktop
     return app;
 }
 

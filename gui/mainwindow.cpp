@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "closecodes.h"
+#include "dashboardresources.h"
 #include "disconnectmodel.h"
 #include "eventmodel.h"
 #include "filterproxy.h"
@@ -72,6 +73,8 @@ MainWindow::MainWindow(AdminFeed *feed, QWidget *parent)
     m_queues = new QueueModel(feed, &m_clock, this);
     m_disconnects = new DisconnectModel(feed, this);
     m_events = new EventModel(feed, this);
+    setStyleSheet(dashboardStyleSheet());
+    setWindowIcon(dashboardIcon());
     buildUi();
     connect(feed, &AdminFeed::snapshotReceived, this, &MainWindow::onSnapshot);
     connect(feed, &AdminFeed::updateReceived, this, &MainWindow::onUpdate);
@@ -106,7 +109,7 @@ void MainWindow::buildUi()
     auto *layout = new QVBoxLayout(central);
 
     m_banner = new QLabel;
-    m_banner->setStyleSheet(u"background:#fdd;color:#600;padding:4px"_s);
+    m_banner->setObjectName(u"banner"_s);
     m_banner->hide();
     layout->addWidget(m_banner);
 

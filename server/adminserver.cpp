@@ -1,5 +1,6 @@
 #include "adminserver.h"
 
+#include "adminactions.h"
 #include "logging.h"
 #include "servercore.h"
 #include "textframe.h"
@@ -8,8 +9,6 @@
 #include <QJsonObject>
 #include <QTcpSocket>
 #include <QWebSocket>
-
-#include <cmath>
 
 namespace pairmatch {
 
@@ -26,17 +25,6 @@ ListenConfig adminListenConfig(const ServerConfig &c)
 QByteArray compact(const QJsonObject &o)
 {
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-QByteArray result(const QString &action, bool ok, const QString &message)
-{
-    return compact({{u"command"_s, u"result"_s}, {u"action"_s, action}, {u"ok"_s, ok},
-        {u"message"_s, message}});
-}
-
-QByteArray error(const QString &code, const QString &message)
-{
-    return compact({{u"command"_s, u"error"_s}, {u"code"_s, code}, {u"message"_s, message}});
 }
 
 } // namespace
@@ -125,52 +113,23 @@ void AdminServer::onOpened(QWebSocket *webSocket, QTcpSocket *tcpSocket, const R
         connect(&m_core.view(), &OperatorView::updated, this, &AdminServer::onUpdate);
     }
     m_clients.push_back(std::move(client));
-    sendSnapshot(*m_clients.back());
+    sendSnapshot(*m_clients.back(), m_core.view().snapshot());
 }
 
 void AdminServer::onCommand(Client &client, const QString &text)
 {
-    QJsonParseError parseError;
-    const QJsonObject o = QJsonDocument::fromJson(text.toUtf8(), &parseError).object();
-    const QString command = o.value("command"_L1).toString();
-    if (parseError.error != QJsonParseError::NoError || command.isEmpty()) {
-        send(client, error(u"bad_json"_s, u"Send a JSON object with a string \"command\"."_s));
+    AdminCommand command;
+    AdminError error;
+    if (!parseAdminCommand(text.toUtf8(), command, error)) {
+        send(client, compact(toJson(error)));
         return;
     }
-    QString message;
-    if (command == "kick"_L1) {
-        // a positive integer (JSON numbers are doubles: exact up to 2^53)
-        const double id = o.value("sessionId"_L1).toDouble(-1);
-        if (!(id >= 1 && id <= 9007199254740992.0 && id == std::floor(id))) {
-            send(client,
-                error(u"bad_request"_s,
-                    u"kick needs \"sessionId\": a session id (a positive integer)."_s));
-            return;
-        }
-        const bool ok = m_core.kick(quint64(id), &message);
-        send(client, result(command, ok, message));
-    } else if (command == "expire"_L1) {
-        const QString pairId = o.value("pairId"_L1).toString();
-        if (pairId.isEmpty()) {
-            send(client, error(u"bad_request"_s, u"expire needs a string \"pairId\"."_s));
-            return;
-        }
-        const bool ok = m_core.expire(pairId.toLatin1(), &message);
-        send(client, result(command, ok, message));
-    } else if (command == "drain"_L1 || command == "undrain"_L1) {
-        const bool draining = command == "drain"_L1;
-        const bool changed = m_core.isDraining() != draining;
-        m_core.setDraining(draining);
-        send(client,
-            result(command, true,
-                changed ? (draining ? u"draining: entry is refused"_s : u"no longer draining"_s)
-                        : u"already so"_s));
-    } else if (command == "snapshot"_L1) {
-        client.batch.clear();
-        sendSnapshot(client);
+    const AdminReply reply = runAdminCommand(m_core, command);
+    if (const auto *snapshot = std::get_if<Snapshot>(&reply)) {
+        client.batch.clear(); // the snapshot holds them
+        sendSnapshot(client, *snapshot);
     } else {
-        send(client,
-            error(u"unknown_command"_s, u"Commands: kick, expire, drain, undrain, snapshot."_s));
+        send(client, compact(toJson(std::get<AdminResult>(reply))));
     }
 }
 
@@ -196,7 +155,7 @@ void AdminServer::flush()
         Client *client = clientOf(ws);
         if (!client || client->batch.isEmpty())
             continue;
-        const QByteArray payload = R"({"command":"updates","updates":[)" + client->batch + "]}";
+        const QByteArray payload = updatesMessage(client->batch);
         client->batch.clear();
         send(*client, payload);
     }
@@ -221,9 +180,9 @@ void AdminServer::send(Client &client, const QByteArray &payload)
     tcp->write(makeTextFrame(payload));
 }
 
-void AdminServer::sendSnapshot(Client &client)
+void AdminServer::sendSnapshot(Client &client, const Snapshot &snapshot)
 {
-    const QByteArray payload = compact(toJson(m_core.view().snapshot()));
+    const QByteArray payload = compact(toJson(snapshot));
     // A large state is a large snapshot: give the client the time to read it.
     client.backlogLimit = kMaxBacklogBytes + payload.size();
     send(client, payload);

@@ -1,7 +1,7 @@
 // The admin API (docs/admin-api.md): a second listener, off unless --admin-port is given,
 // whose only endpoint /admin requires `Authorization: Bearer <token>` at the handshake (401
 // before any WebSocket opens). Each client gets one snapshot, then every update, batched
-// every 50 ms; it may send kick, expire, drain, undrain. A client that cannot keep up is
+// every 50 ms; it may send the commands of admincommands.h. A client that cannot keep up is
 // dropped: it never slows the players down.
 #pragma once
 
@@ -63,7 +63,7 @@ private:
     void onUpdate(const AdminUpdate &update);
     void flush();
     void send(Client &client, const QByteArray &payload);
-    void sendSnapshot(Client &client);
+    void sendSnapshot(Client &client, const Snapshot &snapshot);
     void drop(QWebSocket *webSocket);
     Client *clientOf(QWebSocket *webSocket);
 

@@ -1,5 +1,6 @@
 #include "localfeed.h"
 
+#include "adminactions.h"
 #include "servercore.h"
 
 namespace pairmatch {
@@ -33,25 +34,13 @@ QString LocalFeed::source() const
     return u"in-process"_s;
 }
 
-void LocalFeed::kick(quint64 sessionId)
+void LocalFeed::submit(const AdminCommand &command)
 {
-    QString message;
-    const bool ok = m_core.kick(sessionId, &message);
-    Q_EMIT actionFinished(u"kick"_s, ok, message);
-}
-
-void LocalFeed::expire(const QString &pairId)
-{
-    QString message;
-    const bool ok = m_core.expire(pairId.toLatin1(), &message);
-    Q_EMIT actionFinished(u"expire"_s, ok, message);
-}
-
-void LocalFeed::setDraining(bool draining)
-{
-    m_core.setDraining(draining);
-    Q_EMIT actionFinished(draining ? u"drain"_s : u"undrain"_s, true,
-        draining ? u"draining: entry is refused"_s : u"no longer draining"_s);
+    const AdminReply reply = runAdminCommand(m_core, command);
+    if (const auto *snapshot = std::get_if<Snapshot>(&reply))
+        deliverSnapshot(*snapshot);
+    else
+        deliverResult(std::get<AdminResult>(reply));
 }
 
 } // namespace pairmatch

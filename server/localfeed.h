@@ -1,5 +1,6 @@
 // The dashboard's feed in the same process: the ServerCore's snapshot and updates, handed
-// over directly on the one thread, and operator actions called on the core.
+// over directly on the one thread, and operator commands carried out on the core
+// (adminactions.h, as the admin API does).
 #pragma once
 
 #include "adminfeed.h"
@@ -19,9 +20,7 @@ public:
 
     void start() override;
     QString source() const override;
-    void kick(quint64 sessionId) override;
-    void expire(const QString &pairId) override;
-    void setDraining(bool draining) override;
+    void submit(const AdminCommand &command) override;
 
 private:
     ServerCore &m_core;

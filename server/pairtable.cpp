@@ -70,9 +70,8 @@ const Pair &PairTable::issue(const Match &match, Millis now, Output &out)
 }
 
 void PairTable::prepared(
-    ConnId conn, const QByteArray &pairId, const ClientMessage &message, Millis now, Output &out)
+    ConnId conn, const QByteArray &pairId, const ClientMessage &message, Output &out)
 {
-    Q_UNUSED(now);
     if (m_seats.count(conn)) {
         out.sendError(conn, ErrorCode::AlreadySeated);
         return;

@@ -58,8 +58,7 @@ public:
     const Pair &issue(const Match &match, Millis now, Output &out);
 
     // Round commands from conn, which opened /ws/round/{pairId}.
-    void prepared(ConnId conn, const QByteArray &pairId, const ClientMessage &message, Millis now,
-        Output &out);
+    void prepared(ConnId conn, const QByteArray &pairId, const ClientMessage &message, Output &out);
     void game(ConnId conn, const ClientMessage &message, Output &out);
     void end(ConnId conn, Millis now, Output &out);
 

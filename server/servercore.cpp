@@ -198,7 +198,7 @@ void ServerCore::onText(Session &s, const QString &text)
         return;
     case Command::Prepared:
         s.userId = m_message.userId;
-        m_pairs.prepared(s.id(), s.route().pairId, m_message, m_clock.now(), m_out);
+        m_pairs.prepared(s.id(), s.route().pairId, m_message, m_out);
         return;
     case Command::End:
         m_pairs.end(s.id(), m_clock.now(), m_out);

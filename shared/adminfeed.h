@@ -1,8 +1,9 @@
-// What the dashboard sees of a server: a snapshot, then updates, and the operator actions.
+// What the dashboard sees of a server: a snapshot, then updates, and the operator commands.
 // LocalFeed serves it in-process from the ServerCore; AdminClient serves it over the admin
 // API of a remote server. The dashboard's models know only this interface.
 #pragma once
 
+#include "admincommands.h"
 #include "adminmessages.h"
 
 #include <QObject>
@@ -23,13 +24,17 @@ public:
     // Where the data comes from, for the window title ("in-process", "ws://host:9090/admin").
     virtual QString source() const = 0;
 
-    // Operator actions; each answers with actionFinished().
+    // Carries out an operator command (admincommands.h). An action is answered with
+    // actionFinished(), `snapshot` with snapshotReceived() and the updates after it.
+    virtual void submit(const AdminCommand &command) = 0;
+
+    // The dashboard's actions.
     // Closes the session with 4000 "kicked by operator".
-    virtual void kick(quint64 sessionId) = 0;
+    void kick(quint64 sessionId) { submit(AdminCommand::kick(sessionId)); }
     // Fires the pair's prepare timeout now: its seated players get `invalid`.
-    virtual void expire(const QString &pairId) = 0;
+    void expire(const QString &pairId) { submit(AdminCommand::expire(pairId)); }
     // Draining: `entry` is refused with `draining` while live pairs play on.
-    virtual void setDraining(bool draining) = 0;
+    void setDraining(bool draining) { submit(AdminCommand::drain(draining)); }
 
 Q_SIGNALS:
     void snapshotReceived(const pairmatch::Snapshot &snapshot);
@@ -53,6 +58,10 @@ protected:
             return;
         m_seq = update.seq;
         Q_EMIT updateReceived(update);
+    }
+    void deliverResult(const AdminResult &result)
+    {
+        Q_EMIT actionFinished(QString(adminCommandName(result.action)), result.ok, result.message);
     }
 
 private:

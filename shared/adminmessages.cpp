@@ -343,4 +343,27 @@ bool fromJson(const QJsonObject &o, AdminUpdate &u)
     return false;
 }
 
+QByteArray updatesMessage(QByteArrayView joinedUpdates)
+{
+    constexpr QByteArrayView head = R"({"command":"updates","updates":[)";
+    constexpr QByteArrayView tail = "]}";
+    QByteArray message;
+    message.reserve(head.size() + joinedUpdates.size() + tail.size());
+    message.append(head).append(joinedUpdates).append(tail);
+    return message;
+}
+
+bool fromJson(const QJsonObject &o, QList<AdminUpdate> &updates)
+{
+    if (o.value("command"_L1).toString() != "updates"_L1)
+        return false;
+    updates.clear();
+    for (const QJsonValue v : o.value("updates"_L1).toArray()) {
+        AdminUpdate update;
+        if (fromJson(v.toObject(), update))
+            updates.append(update);
+    }
+    return true;
+}
+
 } // namespace pairmatch

@@ -5,6 +5,8 @@
 
 #include "messages.h"
 
+#include <QByteArray>
+#include <QByteArrayView>
 #include <QJsonObject>
 #include <QList>
 #include <QMetaType>
@@ -26,6 +28,8 @@ struct SessionInfo {
     quint64 messagesIn = 0;
     quint64 messagesOut = 0;
     qint64 rttMs = -1; // last ping round trip; -1 before the first pong
+
+    friend bool operator==(const SessionInfo &, const SessionInfo &) = default;
 };
 
 struct QueueEntryInfo {
@@ -33,6 +37,8 @@ struct QueueEntryInfo {
     qint32 type = 0;
     QString userId;
     qint64 sinceMs = 0;
+
+    friend bool operator==(const QueueEntryInfo &, const QueueEntryInfo &) = default;
 };
 
 struct PairInfo {
@@ -45,6 +51,8 @@ struct PairInfo {
     quint64 moves = 0;
     qint64 issuedAtMs = 0;
     qint64 prepareDeadlineMs = -1; // while it can still time out
+
+    friend bool operator==(const PairInfo &, const PairInfo &) = default;
 };
 
 // A connection the server closed on its own.
@@ -57,6 +65,8 @@ struct ForcedDisconnect {
     QString remote;
     int code = 0;
     QString reason;
+
+    friend bool operator==(const ForcedDisconnect &, const ForcedDisconnect &) = default;
 };
 
 // One line of the event log.
@@ -81,6 +91,8 @@ struct LogEvent {
     QString otherUserId;
     QString pairId;
     QString detail;
+
+    friend bool operator==(const LogEvent &, const LogEvent &) = default;
 };
 inline constexpr int kLogEventKindCount = int(LogEvent::Kind::Undrain) + 1;
 QLatin1StringView logEventKindName(LogEvent::Kind kind); // "match", "started", ...
@@ -94,6 +106,8 @@ struct StatsSample {
     qint64 livePairs = 0;
     double matchesPerMinute = 0; // over the last 60 s
     double movesPerSecond = 0; // over the last second
+
+    friend bool operator==(const StatsSample &, const StatsSample &) = default;
 };
 
 // The whole state at one point, with the sequence number of the last update it includes.
@@ -107,6 +121,8 @@ struct Snapshot {
     QList<ForcedDisconnect> disconnects; // oldest first
     QList<LogEvent> events; // oldest first
     QList<StatsSample> history; // oldest first, one a second
+
+    friend bool operator==(const Snapshot &, const Snapshot &) = default;
 };
 
 // One change after the snapshot. seq increases by one per update; an update with a seq not
@@ -136,6 +152,8 @@ struct AdminUpdate {
     ForcedDisconnect disconnect;
     LogEvent event;
     StatsSample stats;
+
+    friend bool operator==(const AdminUpdate &, const AdminUpdate &) = default;
 };
 
 // JSON forms (the admin API). fromJson returns false on a malformed object.
@@ -143,6 +161,13 @@ QJsonObject toJson(const Snapshot &snapshot);
 QJsonObject toJson(const AdminUpdate &update);
 bool fromJson(const QJsonObject &json, Snapshot &snapshot);
 bool fromJson(const QJsonObject &json, AdminUpdate &update);
+
+// The `updates` message, a batch of updates in order. The admin server serializes each update
+// once for all its clients and wraps a client's batch (the compact JSON objects of its
+// updates, joined by commas) with updatesMessage().
+QByteArray updatesMessage(QByteArrayView joinedUpdates);
+// The updates of an `updates` message, a malformed one left out; false when it is none.
+bool fromJson(const QJsonObject &json, QList<AdminUpdate> &updates);
 
 } // namespace pairmatch
 

@@ -20,7 +20,9 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
 #include <QToolBar>
@@ -229,6 +231,24 @@ struct InProcess {
     MainWindow &window = dashboard.window;
 };
 
+// The server with its admin API, both on free ports; the token is "t0ken".
+struct WithAdminApi {
+    WithAdminApi()
+        : server(config())
+        , admin(server.core(), server.config())
+    { }
+    static ServerConfig config()
+    {
+        ServerConfig c = TestServer::defaultConfig();
+        c.adminPort = 0;
+        c.adminToken = "t0ken";
+        return c;
+    }
+    bool listen() { return server.isListening() && admin.listen(); }
+    TestServer server;
+    AdminServer admin;
+};
+
 } // namespace
 
 class TestDashboard final : public QObject
@@ -246,6 +266,7 @@ private Q_SLOTS:
     void attachedShowsTheSameRows();
     void selectionStaysOffOtherSessionsWhenSelectedCloses();
     void selectionStaysOffOtherPairsWhenSelectedIsRemoved();
+    void bothFeedsAnswerEveryCommand();
 };
 
 void TestDashboard::windowParts()
@@ -271,6 +292,18 @@ void TestDashboard::windowParts()
     QVERIFY(!d.window.expireAction()->isEnabled());
     QVERIFY(d.window.drainAction()->isEnabled());
     QVERIFY(!d.window.drainAction()->isChecked());
+    // the icon and the style sheet, from resources/dashboard.qrc
+    const QIcon icon = d.window.windowIcon();
+    QVERIFY(!icon.isNull());
+    for (const int size : {16, 32, 256})
+        QVERIFY2(
+            icon.availableSizes().contains(QSize(size, size)), qPrintable(QString::number(size)));
+    QVERIFY(!icon.pixmap(QSize(32, 32)).isNull());
+    auto *banner = d.window.findChild<QLabel *>(u"banner"_s);
+    QVERIFY(banner);
+    QVERIFY(banner->isHidden()); // until the feed is lost
+    banner->ensurePolished();
+    QCOMPARE(banner->palette().color(QPalette::WindowText), QColor(0x66, 0x00, 0x00));
 }
 
 void TestDashboard::rowsFollowTraffic()
@@ -639,13 +672,10 @@ void TestDashboard::filters()
 
 void TestDashboard::attachedShowsTheSameRows()
 {
-    ServerConfig config = TestServer::defaultConfig();
-    config.adminPort = 0;
-    config.adminToken = "t0ken";
-    TestServer server(config);
-    QVERIFY(server.isListening());
-    AdminServer admin(server.core(), server.config());
-    QVERIFY(admin.listen());
+    WithAdminApi w;
+    QVERIFY(w.listen());
+    TestServer &server = w.server;
+    AdminServer &admin = w.admin;
 
     // traffic before either dashboard: a waiting player, a started pair
     TestPlayer walt;
@@ -776,6 +806,59 @@ void TestDashboard::selectionStaysOffOtherPairsWhenSelectedIsRemoved()
                 QString::fromLatin1(done.pairId), QVariant(selected).toStringList().join(u','),
                 QString::fromLatin1(waiting.pairId), expireEnabled ? u"enabled"_s : u"disabled"_s,
                 ui.asked.value(0), otherIntact ? u"intact"_s : u"expired"_s)));
+}
+
+// The two feeds carry out every command alike (server/adminactions.h) and answer it the same
+// way: in-process, and attached through the admin API.
+void TestDashboard::bothFeedsAnswerEveryCommand()
+{
+    WithAdminApi w;
+    QVERIFY(w.listen());
+    TestServer &server = w.server;
+    AdminServer &admin = w.admin;
+    LocalFeed local(server.core());
+    AdminClient client(QUrl(admin.url()), "t0ken");
+
+    // before it is connected, an attached feed refuses at once
+    QSignalSpy refused(&client, &AdminFeed::actionFinished);
+    client.kick(1);
+    QCOMPARE(refused.size(), 1);
+    QCOMPARE(refused.at(0).at(0).toString(), u"kick"_s);
+    QCOMPARE(refused.at(0).at(1).toBool(), false);
+    QVERIFY(refused.at(0).at(2).toString().startsWith(u"not connected to "_s));
+
+    QSignalSpy firstSnapshot(&client, &AdminFeed::snapshotReceived);
+    local.start();
+    client.start();
+    QTRY_COMPARE(firstSnapshot.size(), 1);
+    const QStringList expected {
+        u"kick|false|no open session 999999"_s,
+        u"expire|false|no pair no-such-pair"_s,
+        u"drain|true|draining: entry is refused"_s,
+        u"drain|true|already so"_s,
+        u"undrain|true|no longer draining"_s,
+        u"undrain|true|already so"_s,
+    };
+    for (AdminFeed *feed : {static_cast<AdminFeed *>(&local), static_cast<AdminFeed *>(&client)}) {
+        QSignalSpy finished(feed, &AdminFeed::actionFinished);
+        QSignalSpy snapshots(feed, &AdminFeed::snapshotReceived);
+        feed->kick(999'999);
+        feed->expire(u"no-such-pair"_s);
+        feed->setDraining(true);
+        feed->setDraining(true);
+        feed->setDraining(false);
+        feed->setDraining(false);
+        QTRY_COMPARE(finished.size(), expected.size());
+        QStringList answers;
+        for (const QList<QVariant> &args : std::as_const(finished)) {
+            answers << u"%1|%2|%3"_s.arg(args.at(0).toString(),
+                args.at(1).toBool() ? u"true"_s : u"false"_s, args.at(2).toString());
+        }
+        QCOMPARE(answers, expected);
+        feed->submit(AdminCommand::snapshot());
+        QTRY_COMPARE(snapshots.size(), 1);
+        QCOMPARE(finished.size(), expected.size()); // a snapshot is no action
+    }
 }
 
 QTEST_MAIN(TestDashboard)

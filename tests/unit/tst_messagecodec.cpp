@@ -9,7 +9,6 @@
 #include <QTest>
 
 #include <array>
-#include <cstring>
 #include <type_traits>
 
 using namespace pairmatch;
@@ -145,12 +144,6 @@ private Q_SLOTS:
     void compactUser();
     void isValidUserId_data();
     void isValidUserId();
-
-    // frames
-    void frameHeader_data();
-    void frameHeader();
-    void frameBuilderPieces();
-    void textFramePayloadOfShortInput();
 };
 
 // ------------------------------------------------------------------------------------------
@@ -1305,69 +1298,6 @@ void TestMessageCodec::isValidUserId()
     QFETCH(QByteArray, id);
     QFETCH(bool, valid);
     QCOMPARE(MessageCodec::isValidUserId(id), valid);
-}
-
-// ------------------------------------------------------------------------------------------
-// Frames
-
-void TestMessageCodec::frameHeader_data()
-{
-    QTest::addColumn<qsizetype>("payloadSize");
-    QTest::addColumn<QByteArray>("header");
-
-    QTest::newRow("0") << qsizetype(0) << QByteArray("\x81\x00", 2);
-    QTest::newRow("1") << qsizetype(1) << QByteArray("\x81\x01", 2);
-    QTest::newRow("125") << qsizetype(125) << QByteArray("\x81\x7d", 2);
-    QTest::newRow("126") << qsizetype(126) << QByteArray("\x81\x7e\x00\x7e", 4);
-    QTest::newRow("127") << qsizetype(127) << QByteArray("\x81\x7e\x00\x7f", 4);
-    QTest::newRow("256") << qsizetype(256) << QByteArray("\x81\x7e\x01\x00", 4);
-    QTest::newRow("65535") << qsizetype(65535) << QByteArray("\x81\x7e\xff\xff", 4);
-    QTest::newRow("65536") << qsizetype(65536)
-                           << QByteArray("\x81\x7f\x00\x00\x00\x00\x00\x01\x00\x00", 10);
-    QTest::newRow("1048577") << qsizetype(1048577)
-                             << QByteArray("\x81\x7f\x00\x00\x00\x00\x00\x10\x00\x01", 10);
-}
-
-void TestMessageCodec::frameHeader()
-{
-    QFETCH(qsizetype, payloadSize);
-    QFETCH(QByteArray, header);
-
-    QCOMPARE(textFrameHeaderSize(payloadSize), header.size());
-    QByteArray payload(payloadSize, Qt::Uninitialized);
-    for (qsizetype i = 0; i < payloadSize; ++i)
-        payload[i] = char('a' + i % 26);
-
-    const QByteArray made = makeTextFrame(payload);
-    QCOMPARE(made.size(), header.size() + payloadSize);
-    QCOMPARE(made.first(header.size()), header);
-    QVERIFY(made.sliced(header.size()) == payload);
-    QVERIFY(textFramePayload(made) == payload);
-
-    const QByteArray built = FrameBuilder(payloadSize).append(payload).take();
-    QVERIFY(built == made);
-}
-
-void TestMessageCodec::frameBuilderPieces()
-{
-    FrameBuilder builder(11);
-    builder.append("abc").append(',');
-    char *room = builder.grow(4);
-    std::memcpy(room, "WXYZ", 4);
-    builder.append(QByteArrayView("xyz"));
-    const QByteArray frame = builder.take();
-    QCOMPARE(frame,
-        QByteArray("\x81\x0b"
-                   "abc,WXYZxyz"));
-    QCOMPARE(textFramePayload(frame), "abc,WXYZxyz");
-}
-
-void TestMessageCodec::textFramePayloadOfShortInput()
-{
-    QVERIFY(textFramePayload({}).isEmpty());
-    QVERIFY(textFramePayload("\x81").isEmpty());
-    QVERIFY(textFramePayload(QByteArrayView("\x81\x7e\x00", 3)).isEmpty()); // header cut short
-    QCOMPARE(textFramePayload(QByteArrayView("\x81\x00", 2)).size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestMessageCodec)

@@ -152,8 +152,8 @@ TestPairTable::Issued TestPairTable::issue(PairTable &table, Output &out)
 TestPairTable::Issued TestPairTable::startedPair(PairTable &table, Output &out)
 {
     const Issued p = issue(table, out);
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
     if (table.find(p.pairId)->state() != PairState::Started)
         qFatal("startedPair: the pair did not start");
     out.clear();
@@ -264,8 +264,7 @@ void TestPairTable::firstPreparedWaitsSecondStarts()
     const int firstSeat = bobFirst ? 0 : 1;
 
     m_clock.advance(1000);
-    table.prepared(
-        first, p.pairId, prepared(firstId, p.tokens[std::size_t(firstSeat)]), m_clock.now(), out);
+    table.prepared(first, p.pairId, prepared(firstId, p.tokens[std::size_t(firstSeat)]), out);
     QCOMPARE(describeEffects(out), QStringList {u"send %1 wait"_s.arg(first)});
     QCOMPARE(out.effects[0].frame, MessageCodec::waitFrame());
     QCOMPARE(describePairEvents(out),
@@ -275,8 +274,7 @@ void TestPairTable::firstPreparedWaitsSecondStarts()
     out.clear();
 
     m_clock.advance(1000);
-    table.prepared(second, p.pairId, prepared(secondId, p.tokens[std::size_t(1 - firstSeat)]),
-        m_clock.now(), out);
+    table.prepared(second, p.pairId, prepared(secondId, p.tokens[std::size_t(1 - firstSeat)]), out);
     // start to both seats (by user index: bob's seat, then alice's), the very same frame
     QCOMPARE(describeEffects(out),
         (QStringList {u"send %1 start"_s.arg(kBob), u"send %1 start"_s.arg(kAlice)}));
@@ -308,15 +306,15 @@ void TestPairTable::unknownPair()
     Output out;
     const Issued p = issue(table, out);
     out.clear();
-    table.prepared(kBob, "no-such-pair", prepared("bob", p.tokens[0]), m_clock.now(), out);
+    table.prepared(kBob, "no-such-pair", prepared("bob", p.tokens[0]), out);
     QCOMPARE(describeEffects(out), QStringList {u"send 11 error:unknown_pair"_s});
     QCOMPARE(out.effects[0].frame, MessageCodec::errorFrame(ErrorCode::UnknownPair));
     QVERIFY(out.events.empty());
     QVERIFY(!table.pairOf(kBob));
     // an empty pairId and a prefix of the real one are unknown too
     out.clear();
-    table.prepared(kBob, {}, prepared("bob", p.tokens[0]), m_clock.now(), out);
-    table.prepared(kBob, p.pairId.chopped(1), prepared("bob", p.tokens[0]), m_clock.now(), out);
+    table.prepared(kBob, {}, prepared("bob", p.tokens[0]), out);
+    table.prepared(kBob, p.pairId.chopped(1), prepared("bob", p.tokens[0]), out);
     QCOMPARE(describeEffects(out),
         (QStringList {u"send 11 error:unknown_pair"_s, u"send 11 error:unknown_pair"_s}));
 }
@@ -356,12 +354,12 @@ void TestPairTable::notInPair()
     PairTable table;
     Output out;
     const Issued p = issue(table, out);
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
     out.clear();
 
     message.replace("%A", p.tokens[1]).replace("%B", p.tokens[0]).replace("%P", p.pairId);
     message.replace("%a", p.tokens[1].chopped(1));
-    table.prepared(kAlice, p.pairId, decode(message), m_clock.now(), out);
+    table.prepared(kAlice, p.pairId, decode(message), out);
     QCOMPARE(describeEffects(out), QStringList {u"send 12 error:not_in_pair"_s});
     QVERIFY(out.events.empty());
     QVERIFY(!table.pairOf(kAlice));
@@ -370,7 +368,7 @@ void TestPairTable::notInPair()
 
     // the refused connection may still take its own seat afterwards
     out.clear();
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
     QCOMPARE(describeEffects(out), (QStringList {u"send 11 start"_s, u"send 12 start"_s}));
 }
 
@@ -380,15 +378,15 @@ void TestPairTable::alreadySeated()
     Output out;
     const Issued p = issue(table, out);
     const Issued q = issue(table, out);
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
     out.clear();
     // again, the same seat
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
     // the other seat of the same pair
-    table.prepared(kBob, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
+    table.prepared(kBob, p.pairId, prepared("alice", p.tokens[1]), out);
     // a seat in another pair, and an unknown pair: already_seated comes first
-    table.prepared(kBob, q.pairId, prepared("bob", q.tokens[0]), m_clock.now(), out);
-    table.prepared(kBob, "nope", prepared("bob", q.tokens[0]), m_clock.now(), out);
+    table.prepared(kBob, q.pairId, prepared("bob", q.tokens[0]), out);
+    table.prepared(kBob, "nope", prepared("bob", q.tokens[0]), out);
     QCOMPARE(describeEffects(out),
         (QStringList {u"send 11 error:already_seated"_s, u"send 11 error:already_seated"_s,
             u"send 11 error:already_seated"_s, u"send 11 error:already_seated"_s}));
@@ -402,7 +400,7 @@ void TestPairTable::gameBeforeStart()
     PairTable table;
     Output out;
     const Issued p = issue(table, out);
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
     out.clear();
     table.game(kBob, game(R"({"card":1})"), out);
     QCOMPARE(describeEffects(out), QStringList {u"send 11 error:not_started"_s});
@@ -500,9 +498,9 @@ void TestPairTable::tooLargeAfterStateChecks()
     Output out;
     const Issued p = issue(table, out);
     if (state != "unseated"_L1)
-        table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
+        table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
     if (state == "started"_L1 || state == "ended"_L1)
-        table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
+        table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
     if (state == "ended"_L1)
         table.end(kBob, m_clock.now(), out);
     out.clear();
@@ -583,7 +581,7 @@ void TestPairTable::leaveBeforeStartFreesSeat()
     Output out;
     const Issued p = issue(table, out);
     const Millis deadline = table.nextDeadline();
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
     out.clear();
     m_clock.advance(3000);
     table.leave(kAlice, m_clock.now(), out);
@@ -607,14 +605,14 @@ void TestPairTable::leaveBeforeStartSeatRetaken()
     PairTable table;
     Output out;
     const Issued p = issue(table, out);
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
     table.leave(kAlice, m_clock.now(), out);
     out.clear();
     // bob sits down first now, then alice comes back on a new connection: a plain seating
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
     QCOMPARE(describeEffects(out), QStringList {u"send 11 wait"_s});
     out.clear();
-    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), out);
     QCOMPARE(describeEffects(out), (QStringList {u"send 11 start"_s, u"send 22 start"_s}));
     QCOMPARE(describePairEvents(out),
         (QStringList {u"seated seat=1 conn=22"_s, u"started conn=11 other=22"_s}));
@@ -659,7 +657,7 @@ void TestPairTable::preparedAfterNoneIsUnknownPair()
     table.leave(kBob, m_clock.now(), out);
     out.clear();
     // bob comes back with his own token: the pair is over
-    table.prepared(kBob2, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
+    table.prepared(kBob2, p.pairId, prepared("bob", p.tokens[0]), out);
     QCOMPARE(describeEffects(out), QStringList {u"send 21 error:unknown_pair"_s});
     QVERIFY(out.events.empty());
     QVERIFY(!table.pairOf(kBob2));
@@ -679,7 +677,7 @@ void TestPairTable::endAfterNoneKeepsThePairOver()
     QCOMPARE(table.find(p.pairId)->state(), PairState::Over);
     // so bob cannot come back into it
     out.clear();
-    table.prepared(kBob2, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
+    table.prepared(kBob2, p.pairId, prepared("bob", p.tokens[0]), out);
     QCOMPARE(describeEffects(out), QStringList {u"send 21 error:unknown_pair"_s});
 }
 
@@ -690,7 +688,7 @@ void TestPairTable::prepareTimeout()
     const Millis issuedAt = m_clock.now();
     const Issued p = issue(table, out);
     m_clock.advance(4000);
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
     out.clear();
 
     QCOMPARE(table.nextDeadline(), issuedAt + 10'000);
@@ -712,7 +710,7 @@ void TestPairTable::prepareTimeout()
 
     // the pair is gone: its id is unknown, alice's connection is unseated
     out.clear();
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
     table.game(kAlice, game("1"), out);
     QCOMPARE(describeEffects(out),
         (QStringList {u"send 11 error:unknown_pair"_s, u"send 12 error:not_prepared"_s}));
@@ -754,7 +752,7 @@ void TestPairTable::expireByOperator()
     PairTable table;
     Output out;
     const Issued p = issue(table, out);
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
     out.clear();
     QCOMPARE(table.expire("no-such-pair", out), false);
     QVERIFY(out.effects.empty());
@@ -781,7 +779,7 @@ void TestPairTable::takeoverAfterStart()
     out.clear();
 
     // alice reconnects while her old connection is still seated
-    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), out);
     QCOMPARE(describeEffects(out), (QStringList {u"close 12 4001"_s, u"send 22 start"_s}));
     QCOMPARE(out.effects[0].reason, "replaced"_L1);
     QCOMPARE(out.effects[1].frame, startFrame);
@@ -814,9 +812,9 @@ void TestPairTable::takeoverBeforeStart()
     Output out;
     const Issued p = issue(table, out);
     const Millis deadline = table.nextDeadline();
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
     out.clear();
-    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), out);
     QCOMPARE(describeEffects(out), (QStringList {u"close 12 4001"_s, u"send 22 wait"_s}));
     QCOMPARE(describePairEvents(out),
         (QStringList {u"replaced seat=1 conn=22 other=12"_s, u"seated seat=1 conn=22"_s}));
@@ -826,7 +824,7 @@ void TestPairTable::takeoverBeforeStart()
     table.leave(kAlice, m_clock.now(), out);
     QVERIFY(out.effects.empty());
     QVERIFY(out.events.empty());
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
     QCOMPARE(describeEffects(out), (QStringList {u"send 11 start"_s, u"send 22 start"_s}));
 }
 
@@ -837,13 +835,13 @@ void TestPairTable::takeoverAfterEnd()
     const Issued p = startedPair(table, out);
     table.end(kBob, m_clock.now(), out);
     out.clear();
-    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), out);
     QCOMPARE(describeEffects(out), (QStringList {u"close 12 4001"_s, u"send 22 ended"_s}));
     QCOMPARE(table.find(p.pairId)->state(), PairState::Ended);
     // and after the old connection of an ended pair has gone
     out.clear();
     table.leave(kBob, m_clock.now(), out);
-    table.prepared(kBob2, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
+    table.prepared(kBob2, p.pairId, prepared("bob", p.tokens[0]), out);
     QCOMPARE(describeEffects(out), QStringList {u"send 21 ended"_s});
 }
 
@@ -852,10 +850,10 @@ void TestPairTable::takeoverAfterOldLeftBeforeStart()
     PairTable table;
     Output out;
     const Issued p = issue(table, out);
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
     table.leave(kAlice, m_clock.now(), out);
     out.clear();
-    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), out);
     QCOMPARE(describeEffects(out), QStringList {u"send 22 wait"_s}); // nothing to close
     QCOMPARE(describePairEvents(out), QStringList {u"seated seat=1 conn=22"_s});
 }
@@ -865,8 +863,8 @@ void TestPairTable::takeoverNeedsToken()
     PairTable table;
     Output out;
     const Issued p = startedPair(table, out);
-    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[0]), m_clock.now(), out);
-    table.prepared(kAlice2, p.pairId, prepared("alice", "guess"), m_clock.now(), out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[0]), out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", "guess"), out);
     QCOMPARE(describeEffects(out),
         (QStringList {u"send 22 error:not_in_pair"_s, u"send 22 error:not_in_pair"_s}));
     QVERIFY(out.events.empty());
@@ -895,7 +893,7 @@ void TestPairTable::lingerRemovesEndedPair()
     QVERIFY(!table.pairOf(kAlice));
     QVERIFY(!table.pairOf(kBob));
     out.clear();
-    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), out);
     table.game(kBob, game("1"), out);
     table.leave(kAlice, m_clock.now(), out);
     QCOMPARE(describeEffects(out),
@@ -953,8 +951,8 @@ void TestPairTable::eventsOfAFullRound()
     PairTable table;
     Output out;
     const Issued p = issue(table, out);
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), m_clock.now(), out);
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
     table.game(kBob, game("1"), out);
     table.end(kBob, m_clock.now(), out);
     table.leave(kBob, m_clock.now(), out);
