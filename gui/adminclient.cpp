@@ -70,8 +70,7 @@ void AdminClient::onText(const QString &text)
     if (fromJson(o, snapshot)) {
         deliverSnapshot(snapshot);
     } else if (fromJson(o, updates)) {
-        for (const AdminUpdate &update : std::as_const(updates))
-            deliverUpdate(update);
+        deliverUpdates(std::move(updates));
     } else if (fromJson(o, result)) {
         deliverResult(result);
     } else if (fromJson(o, error)) {

@@ -11,7 +11,7 @@ DisconnectModel::DisconnectModel(AdminFeed *feed, QObject *parent)
     : LogTableModel(kKept, parent)
 {
     connect(feed, &AdminFeed::snapshotReceived, this, &DisconnectModel::onSnapshot);
-    connect(feed, &AdminFeed::updateReceived, this, &DisconnectModel::onUpdate);
+    connect(feed, &AdminFeed::updatesReceived, this, &DisconnectModel::onUpdates);
 }
 
 int DisconnectModel::columnCount(const QModelIndex &parent) const
@@ -97,10 +97,12 @@ void DisconnectModel::onSnapshot(const Snapshot &snapshot)
     resetRecords(snapshot.disconnects);
 }
 
-void DisconnectModel::onUpdate(const AdminUpdate &u)
+void DisconnectModel::onUpdates(const QList<AdminUpdate> &updates)
 {
-    if (u.kind == AdminUpdate::Kind::Disconnect)
-        add(u.disconnect);
+    for (const AdminUpdate &u : updates) {
+        if (u.kind == AdminUpdate::Kind::Disconnect)
+            add(u.disconnect);
+    }
 }
 
 } // namespace pairmatch

@@ -22,7 +22,7 @@ public:
 
 private:
     void onSnapshot(const Snapshot &snapshot);
-    void onUpdate(const AdminUpdate &update);
+    void onUpdates(const QList<AdminUpdate> &updates);
 };
 
 } // namespace pairmatch

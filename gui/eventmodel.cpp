@@ -10,7 +10,7 @@ EventModel::EventModel(AdminFeed *feed, QObject *parent)
     : LogTableModel(kKept, parent)
 {
     connect(feed, &AdminFeed::snapshotReceived, this, &EventModel::onSnapshot);
-    connect(feed, &AdminFeed::updateReceived, this, &EventModel::onUpdate);
+    connect(feed, &AdminFeed::updatesReceived, this, &EventModel::onUpdates);
 }
 
 int EventModel::columnCount(const QModelIndex &parent) const
@@ -111,10 +111,12 @@ void EventModel::onSnapshot(const Snapshot &snapshot)
     resetRecords(snapshot.events);
 }
 
-void EventModel::onUpdate(const AdminUpdate &u)
+void EventModel::onUpdates(const QList<AdminUpdate> &updates)
 {
-    if (u.kind == AdminUpdate::Kind::Event)
-        add(u.event);
+    for (const AdminUpdate &u : updates) {
+        if (u.kind == AdminUpdate::Kind::Event)
+            add(u.event);
+    }
 }
 
 } // namespace pairmatch

@@ -27,6 +27,8 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <memory>
+
 namespace pairmatch {
 
 using namespace Qt::StringLiterals;
@@ -77,7 +79,7 @@ MainWindow::MainWindow(AdminFeed *feed, QWidget *parent)
     setWindowIcon(dashboardIcon());
     buildUi();
     connect(feed, &AdminFeed::snapshotReceived, this, &MainWindow::onSnapshot);
-    connect(feed, &AdminFeed::updateReceived, this, &MainWindow::onUpdate);
+    connect(feed, &AdminFeed::updatesReceived, this, &MainWindow::onUpdates);
     connect(feed, &AdminFeed::actionFinished, this, &MainWindow::onActionFinished);
     connect(feed, &AdminFeed::connectionChanged, this, &MainWindow::onConnectionChanged);
     setWindowTitle(u"pairmatch dashboard — %1"_s.arg(feed->source()));
@@ -250,7 +252,33 @@ QTableView *MainWindow::makeView(
     view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
     view->horizontalHeader()->setStretchLastSection(true);
     view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    keepSelectionAcrossResets(view, model);
     return view;
+}
+
+// A model resets when a batch removes rows all over it, or on a snapshot: what the operator
+// had selected stays selected, by key, as long as its row is still there.
+void MainWindow::keepSelectionAcrossResets(QTableView *view, QAbstractItemModel *model)
+{
+    auto kept = std::make_shared<QVariantList>();
+    connect(model, &QAbstractItemModel::modelAboutToBeReset, view, [view, kept] {
+        kept->clear();
+        for (const QModelIndex &row : view->selectionModel()->selectedRows())
+            kept->append(row.data(KeyRole));
+    });
+    connect(model, &QAbstractItemModel::modelReset, view, [view, kept] {
+        if (kept->isEmpty())
+            return;
+        QItemSelection selection;
+        const QAbstractItemModel *shown = view->model();
+        for (int r = 0; r < shown->rowCount(); ++r) {
+            const QModelIndex at = shown->index(r, 0);
+            if (kept->contains(at.data(KeyRole)))
+                selection.select(at, shown->index(r, shown->columnCount() - 1));
+        }
+        kept->clear();
+        view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    });
 }
 
 // Columns start as wide as a typical value (measuring every row would not scale).
@@ -348,13 +376,15 @@ void MainWindow::onSnapshot(const Snapshot &snapshot)
     statusBar()->showMessage(u"Live from %1"_s.arg(m_feed->source()));
 }
 
-void MainWindow::onUpdate(const AdminUpdate &update)
+void MainWindow::onUpdates(const QList<AdminUpdate> &updates)
 {
-    if (update.kind == AdminUpdate::Kind::Stats) {
-        m_clock.sync(update.stats.atMs);
-        showCounters(update.stats);
-    } else if (update.kind == AdminUpdate::Kind::Draining) {
-        showDraining(update.draining);
+    for (const AdminUpdate &update : updates) {
+        if (update.kind == AdminUpdate::Kind::Stats) {
+            m_clock.sync(update.stats.atMs);
+            showCounters(update.stats);
+        } else if (update.kind == AdminUpdate::Kind::Draining) {
+            showDraining(update.draining);
+        }
     }
 }
 

@@ -64,10 +64,11 @@ private:
     void buildUi();
     QTableView *makeView(
         QAbstractItemModel *model, FilterProxy *proxy, int sortColumn, Qt::SortOrder order);
+    static void keepSelectionAcrossResets(QTableView *view, QAbstractItemModel *model);
     static void sizeColumns(QTableView *view, const QStringList &samples);
     void updateActions();
     void onSnapshot(const Snapshot &snapshot);
-    void onUpdate(const AdminUpdate &update);
+    void onUpdates(const QList<AdminUpdate> &updates);
     void onActionFinished(const QString &action, bool ok, const QString &message);
     void onConnectionChanged(bool connected, const QString &detail);
     void showCounters(const StatsSample &stats);

@@ -9,7 +9,7 @@ PairModel::PairModel(AdminFeed *feed, const ServerClock *clock, QObject *parent)
     , m_clock(clock)
 {
     connect(feed, &AdminFeed::snapshotReceived, this, &PairModel::onSnapshot);
-    connect(feed, &AdminFeed::updateReceived, this, &PairModel::onUpdate);
+    connect(feed, &AdminFeed::updatesReceived, this, &PairModel::onUpdates);
     m_tick.setInterval(1000);
     m_tick.callOnTimeout(this, [this] {
         columnChanged(Age);
@@ -129,12 +129,16 @@ void PairModel::onSnapshot(const Snapshot &snapshot)
     resetRows(snapshot.pairs);
 }
 
-void PairModel::onUpdate(const AdminUpdate &u)
+void PairModel::onUpdates(const QList<AdminUpdate> &updates)
 {
-    if (u.kind == AdminUpdate::Kind::PairChanged)
-        upsert(u.pair);
-    else if (u.kind == AdminUpdate::Kind::PairRemoved)
-        remove(u.pairId);
+    std::vector<Change> changes;
+    for (const AdminUpdate &u : updates) {
+        if (u.kind == AdminUpdate::Kind::PairChanged)
+            changes.emplace_back(u.pair.pairId, u.pair);
+        else if (u.kind == AdminUpdate::Kind::PairRemoved)
+            changes.emplace_back(u.pairId, std::nullopt);
+    }
+    apply(changes);
 }
 
 } // namespace pairmatch

@@ -25,7 +25,7 @@ protected:
 
 private:
     void onSnapshot(const Snapshot &snapshot);
-    void onUpdate(const AdminUpdate &update);
+    void onUpdates(const QList<AdminUpdate> &updates);
 
     const ServerClock *m_clock;
     QTimer m_tick;

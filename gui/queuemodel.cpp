@@ -11,7 +11,7 @@ QueueModel::QueueModel(AdminFeed *feed, const ServerClock *clock, QObject *paren
     , m_clock(clock)
 {
     connect(feed, &AdminFeed::snapshotReceived, this, &QueueModel::onSnapshot);
-    connect(feed, &AdminFeed::updateReceived, this, &QueueModel::onUpdate);
+    connect(feed, &AdminFeed::updatesReceived, this, &QueueModel::onUpdates);
     m_tick.setInterval(1000);
     m_tick.callOnTimeout(this, [this] { columnChanged(Waited); });
     m_tick.start();
@@ -100,30 +100,39 @@ void QueueModel::onSnapshot(const Snapshot &snapshot)
     resetRows(rows);
 }
 
-void QueueModel::onUpdate(const AdminUpdate &u)
+void QueueModel::onUpdates(const QList<AdminUpdate> &updates)
 {
-    if (u.kind == AdminUpdate::Kind::QueueJoined) {
-        const int i = rowOf(u.queueEntry.type);
-        QueueRow row = i >= 0 ? rowAt(i) : QueueRow {u.queueEntry.type, {}};
-        row.waiting.append(u.queueEntry);
-        m_typeOfSession.insert(u.queueEntry.sessionId, u.queueEntry.type);
-        upsert(row);
-    } else if (u.kind == AdminUpdate::Kind::QueueLeft) {
-        const auto type = m_typeOfSession.find(u.sessionId);
-        if (type == m_typeOfSession.end())
-            return;
-        const int i = rowOf(*type);
-        if (i >= 0) {
-            QueueRow row = rowAt(i);
-            row.waiting.removeIf(
-                [&](const QueueEntryInfo &e) { return e.sessionId == u.sessionId; });
-            if (row.waiting.isEmpty())
-                remove(row.type);
-            else
-                upsert(row);
+    // the rows of the types this batch touches, as they become
+    QHash<qint32, QueueRow> touched;
+    std::vector<qint32> order;
+    const auto rowFor = [&](qint32 type) -> QueueRow & {
+        auto it = touched.find(type);
+        if (it == touched.end()) {
+            const int i = rowOf(type);
+            it = touched.insert(type, i >= 0 ? rowAt(i) : QueueRow {type, {}});
+            order.push_back(type);
         }
-        m_typeOfSession.erase(type);
+        return *it;
+    };
+    for (const AdminUpdate &u : updates) {
+        if (u.kind == AdminUpdate::Kind::QueueJoined) {
+            rowFor(u.queueEntry.type).waiting.append(u.queueEntry);
+            m_typeOfSession.insert(u.queueEntry.sessionId, u.queueEntry.type);
+        } else if (u.kind == AdminUpdate::Kind::QueueLeft) {
+            const auto type = m_typeOfSession.find(u.sessionId);
+            if (type == m_typeOfSession.end())
+                continue;
+            rowFor(*type).waiting.removeIf(
+                [&](const QueueEntryInfo &e) { return e.sessionId == u.sessionId; });
+            m_typeOfSession.erase(type);
+        }
     }
+    std::vector<Change> changes;
+    for (qint32 type : order) {
+        const QueueRow &row = touched[type];
+        changes.emplace_back(type, row.waiting.isEmpty() ? std::nullopt : std::optional(row));
+    }
+    apply(changes);
 }
 
 } // namespace pairmatch

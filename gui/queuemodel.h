@@ -30,7 +30,7 @@ protected:
 
 private:
     void onSnapshot(const Snapshot &snapshot);
-    void onUpdate(const AdminUpdate &update);
+    void onUpdates(const QList<AdminUpdate> &updates);
 
     const ServerClock *m_clock;
     QHash<quint64, qint32> m_typeOfSession;

@@ -30,7 +30,7 @@ RateChart::RateChart(AdminFeed *feed, QWidget *parent)
     : QWidget(parent)
 {
     connect(feed, &AdminFeed::snapshotReceived, this, &RateChart::onSnapshot);
-    connect(feed, &AdminFeed::updateReceived, this, &RateChart::onUpdate);
+    connect(feed, &AdminFeed::updatesReceived, this, &RateChart::onUpdates);
     setAccessibleName(u"Rates of the last minutes"_s);
 }
 
@@ -42,14 +42,19 @@ void RateChart::onSnapshot(const Snapshot &snapshot)
     update();
 }
 
-void RateChart::onUpdate(const AdminUpdate &u)
+void RateChart::onUpdates(const QList<AdminUpdate> &updates)
 {
-    if (u.kind != AdminUpdate::Kind::Stats)
-        return;
-    m_samples.push_back(u.stats);
-    if (m_samples.size() > kSeconds)
-        m_samples.pop_front();
-    update();
+    bool added = false;
+    for (const AdminUpdate &u : updates) {
+        if (u.kind != AdminUpdate::Kind::Stats)
+            continue;
+        m_samples.push_back(u.stats);
+        if (m_samples.size() > kSeconds)
+            m_samples.pop_front();
+        added = true;
+    }
+    if (added)
+        update();
 }
 
 void RateChart::paintEvent(QPaintEvent *)

@@ -28,7 +28,7 @@ protected:
 
 private:
     void onSnapshot(const Snapshot &snapshot);
-    void onUpdate(const AdminUpdate &update);
+    void onUpdates(const QList<AdminUpdate> &updates);
 
     std::deque<StatsSample> m_samples;
 };

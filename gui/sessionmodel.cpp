@@ -9,7 +9,7 @@ SessionModel::SessionModel(AdminFeed *feed, const ServerClock *clock, QObject *p
     , m_clock(clock)
 {
     connect(feed, &AdminFeed::snapshotReceived, this, &SessionModel::onSnapshot);
-    connect(feed, &AdminFeed::updateReceived, this, &SessionModel::onUpdate);
+    connect(feed, &AdminFeed::updatesReceived, this, &SessionModel::onUpdates);
     m_tick.setInterval(1000);
     m_tick.callOnTimeout(this, [this] { columnChanged(ConnectedFor); });
     m_tick.start();
@@ -116,19 +116,23 @@ void SessionModel::onSnapshot(const Snapshot &snapshot)
     resetRows(snapshot.sessions);
 }
 
-void SessionModel::onUpdate(const AdminUpdate &u)
+void SessionModel::onUpdates(const QList<AdminUpdate> &updates)
 {
-    switch (u.kind) {
-    case AdminUpdate::Kind::SessionOpened:
-    case AdminUpdate::Kind::SessionChanged:
-        upsert(u.session);
-        break;
-    case AdminUpdate::Kind::SessionClosed:
-        remove(u.sessionId);
-        break;
-    default:
-        break;
+    std::vector<Change> changes;
+    for (const AdminUpdate &u : updates) {
+        switch (u.kind) {
+        case AdminUpdate::Kind::SessionOpened:
+        case AdminUpdate::Kind::SessionChanged:
+            changes.emplace_back(u.session.id, u.session);
+            break;
+        case AdminUpdate::Kind::SessionClosed:
+            changes.emplace_back(u.sessionId, std::nullopt);
+            break;
+        default:
+            break;
+        }
     }
+    apply(changes);
 }
 
 } // namespace pairmatch

@@ -1,6 +1,7 @@
 // Table models of the dashboard share two shapes:
-//   KeyedTableModel: one row per key (a session, a pair, a game type); rows are inserted,
-//     changed (dataChanged on the changed cells only) and removed as updates arrive.
+//   KeyedTableModel: one row per key (a session, a pair, a game type); a batch of updates is
+//     applied at once: the last word per key, removals as ranges, new rows as one block,
+//     dataChanged on the changed cells only.
 //   LogTableModel: newest-first records kept to a cap (forced disconnects, events); records
 //     arriving together are inserted as one block.
 // Formatting happens only in data(); rows hold the value structs of adminmessages.h.
@@ -13,7 +14,12 @@
 #include <QList>
 #include <QTimer>
 
+#include <algorithm>
 #include <deque>
+#include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
 
 namespace pairmatch {
 
@@ -55,35 +61,101 @@ protected:
         endResetModel();
     }
 
-    void upsert(const Row &row)
+    // A row for a key (added or replaced), or nullopt (removed).
+    using Change = std::pair<Key, std::optional<Row>>;
+
+    // A batch of changes as one change of the model: the last word for each key counts (a
+    // row that came and went within the batch never shows); removals go as ranges of rows,
+    // new rows as one block at the end, changed rows as dataChanged on their changed cells.
+    // Past kMaxRemovedRanges scattered removals the model resets instead (the window keeps
+    // its selections by key across a reset).
+    void apply(const std::vector<Change> &changes)
     {
-        const int at = rowOf(keyOf(row));
-        if (at < 0) {
-            const int end = int(m_rows.size());
-            beginInsertRows({}, end, end);
-            m_rows.append(row);
-            m_index.insert(keyOf(row), end);
-            endInsertRows();
+        if (changes.empty())
+            return;
+        QHash<Key, std::size_t> last; // key -> index of its last change
+        std::vector<std::size_t> order; // first-seen order of the keys
+        for (std::size_t i = 0; i < changes.size(); ++i) {
+            const auto it = last.find(changes[i].first);
+            if (it == last.end()) {
+                last.insert(changes[i].first, i);
+                order.push_back(i);
+            } else {
+                *it = i;
+            }
+        }
+        std::vector<int> gone; // rows to remove
+        for (std::size_t first : order) {
+            const Change &c = changes[last.value(changes[first].first)];
+            if (!c.second) {
+                if (const int at = rowOf(c.first); at >= 0)
+                    gone.push_back(at);
+            }
+        }
+        std::sort(gone.begin(), gone.end(), std::greater<int>());
+        int ranges = 0;
+        for (std::size_t i = 0; i < gone.size(); ++i)
+            ranges += i == 0 || gone[i] != gone[i - 1] - 1;
+        if (ranges > kMaxRemovedRanges) {
+            QList<Row> rows;
+            rows.reserve(m_rows.size());
+            QHash<Key, bool> removed;
+            for (int at : gone)
+                removed.insert(keyOf(m_rows.at(at)), true);
+            for (const Row &row : std::as_const(m_rows)) {
+                if (!removed.contains(keyOf(row)))
+                    rows.append(row);
+            }
+            QHash<Key, int> at;
+            for (int i = 0; i < int(rows.size()); ++i)
+                at.insert(keyOf(rows.at(i)), i);
+            for (std::size_t first : order) {
+                const Change &c = changes[last.value(changes[first].first)];
+                if (!c.second)
+                    continue;
+                if (const auto it = at.find(c.first); it != at.end())
+                    rows[*it] = *c.second;
+                else
+                    rows.append(*c.second);
+            }
+            resetRows(std::move(rows));
             return;
         }
-        const quint64 changed = changedColumns(m_rows.at(at), row);
-        m_rows[at] = row;
-        emitChanged(at, changed);
+        for (std::size_t i = 0; i < gone.size();) { // from the bottom: rows above keep their place
+            std::size_t j = i + 1;
+            while (j < gone.size() && gone[j] == gone[j - 1] - 1)
+                ++j;
+            const int top = gone[j - 1], bottom = gone[i];
+            beginRemoveRows({}, top, bottom);
+            for (int r = top; r <= bottom; ++r)
+                m_index.remove(keyOf(m_rows.at(r)));
+            m_rows.remove(top, bottom - top + 1);
+            m_staleFrom = std::min(m_staleFrom, top);
+            endRemoveRows();
+            i = j;
+        }
+        QList<Row> added;
+        for (std::size_t first : order) {
+            const Change &c = changes[last.value(changes[first].first)];
+            if (!c.second)
+                continue;
+            if (const int at = rowOf(c.first); at >= 0) {
+                const quint64 changed = changedColumns(m_rows.at(at), *c.second);
+                m_rows[at] = *c.second;
+                emitChanged(at, changed);
+            } else {
+                added.append(*c.second);
+            }
+        }
+        if (!added.isEmpty()) {
+            const int end = int(m_rows.size());
+            beginInsertRows({}, end, end + int(added.size()) - 1);
+            m_rows.append(added);
+            endInsertRows();
+        }
     }
 
-    // A real removal, so selections and persistent indexes stay on their own rows (a row
-    // that vanishes under the operator's selection must not hand it to another).
-    void remove(const Key &key)
-    {
-        const int at = rowOf(key);
-        if (at < 0)
-            return;
-        beginRemoveRows({}, at, at);
-        m_rows.removeAt(at);
-        m_index.remove(key);
-        m_staleFrom = std::min(m_staleFrom, at); // rows after it moved up: reindexed lazily
-        endRemoveRows();
-    }
+    static constexpr int kMaxRemovedRanges = 64;
 
     void emitChanged(int row, quint64 columns)
     {
@@ -157,6 +229,8 @@ protected:
 
     void add(const Record &record)
     {
+        if (qsizetype(m_incoming.size()) == m_capacity) // more than a view shows: the oldest go
+            m_incoming.pop_front();
         m_incoming.push_back(record);
         if (!m_flush.isActive())
             m_flush.start();
@@ -188,7 +262,7 @@ public:
 private:
     int m_capacity;
     std::deque<Record> m_rows;
-    std::vector<Record> m_incoming;
+    std::deque<Record> m_incoming;
     QTimer m_flush;
 };
 

@@ -1,6 +1,6 @@
 // What each admin command does to a running server: the one place where operator commands
-// take effect, for the admin API (AdminServer) and the in-process dashboard (LocalFeed)
-// alike, on the ServerCore's public operator actions.
+// take effect, for the admin API (AdminServer) and the in-process dashboard (the in-process
+// FeedPublisher) alike, on the ServerCore's public operator actions.
 #pragma once
 
 #include "admincommands.h"

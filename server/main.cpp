@@ -1,14 +1,15 @@
 // pairmatch: the server, headless (--no-gui) or with the operator dashboard in the same
-// process and thread; or, with --attach, the dashboard alone on a remote server's admin API.
+// process (the server on a thread of its own); or, with --attach, the dashboard alone on a
+// remote server's admin API.
 // The dashboard lives in a module (Qt Widgets) loaded only when wanted, so a headless server
 // maps no GUI library at all.
 #include "adminfeed.h"
 #include "dashboardloader.h"
 #include "epolldispatcher.h"
-#include "localfeed.h"
 #include "logging.h"
 #include "options.h"
 #include "serverapp.h"
+#include "serverthread.h"
 
 #include <QCoreApplication>
 
@@ -27,18 +28,13 @@ void identify()
     installDefaultMessagePattern();
 }
 
-// The server, on the current thread's event loop; with a dashboard when one is given.
-int runServer(const Options &options, const DashboardLoader *dashboard)
+// The server alone, on the main thread's event loop.
+int runHeadless(const Options &options)
 {
     ServerApp server(options.config);
     if (!server.start()) {
         printLine(stderr, u"pairmatch: "_s + server.errorString());
         return 1;
-    }
-    std::unique_ptr<LocalFeed> feed;
-    if (dashboard) {
-        feed = std::make_unique<LocalFeed>(server.core());
-        dashboard->open(feed.get());
     }
     QObject::connect(&server, &ServerApp::finished, &server, [] { QCoreApplication::exit(0); });
     return QCoreApplication::exec();
@@ -65,7 +61,7 @@ int main(int argc, char **argv)
         }
         QCoreApplication app(argc, argv);
         identify();
-        return runServer(options, nullptr);
+        return runHeadless(options);
     }
 
     DashboardLoader dashboard;
@@ -78,7 +74,8 @@ int main(int argc, char **argv)
     const std::unique_ptr<QCoreApplication> app(dashboard.createApplication(argc, argv));
     identify();
     if (options.attachUrl.isEmpty())
-        return runServer(options, &dashboard);
+        return runWithDashboard(options.config,
+            [&dashboard](AdminFeed *feed, const QString &) { return dashboard.open(feed); });
 
     if (options.config.adminToken.isEmpty()) {
         printLine(stderr,

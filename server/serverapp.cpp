@@ -6,6 +6,7 @@
 #include "playerlistener.h"
 #include "servercore.h"
 #include "signalwatcher.h"
+#include "wsserver.h"
 
 #include <csignal>
 
@@ -60,6 +61,16 @@ bool ServerApp::start()
     if (m_admin)
         printLine(stdout, u"admin on "_s + m_admin->url());
     return true;
+}
+
+QString ServerApp::playersUrl() const
+{
+    return m_players ? m_players->url() : QString();
+}
+
+QString ServerApp::adminUrl() const
+{
+    return m_admin ? m_admin->url() : QString();
 }
 
 bool ServerApp::isShuttingDown() const

@@ -34,6 +34,10 @@ public:
     QString errorString() const { return m_error; }
 
     ServerCore &core() { return *m_core; }
+    // ws://HOST:PORT (or wss://) of the players' port, once listening.
+    QString playersUrl() const;
+    // ws://HOST:PORT/admin when the admin API listens, else empty.
+    QString adminUrl() const;
     bool isShuttingDown() const;
 
     // Stops accepting at once (the ports are free again) and closes every connection with

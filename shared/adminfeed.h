@@ -1,6 +1,7 @@
 // What the dashboard sees of a server: a snapshot, then updates, and the operator commands.
-// LocalFeed serves it in-process from the ServerCore; AdminClient serves it over the admin
-// API of a remote server. The dashboard's models know only this interface.
+// InProcessFeed serves it from a server on another thread of the same process; AdminClient
+// serves it over the admin API of a remote server. The dashboard's models know only this
+// interface.
 #pragma once
 
 #include "admincommands.h"
@@ -19,7 +20,8 @@ public:
     ~AdminFeed() override = default;
     Q_DISABLE_COPY_MOVE(AdminFeed)
 
-    // Starts the feed: snapshotReceived(), then updateReceived() for every change.
+    // Starts the feed: snapshotReceived(), then updatesReceived() with every change, a batch
+    // at a time.
     virtual void start() = 0;
     // Where the data comes from, for the window title ("in-process", "ws://host:9090/admin").
     virtual QString source() const = 0;
@@ -38,7 +40,8 @@ public:
 
 Q_SIGNALS:
     void snapshotReceived(const pairmatch::Snapshot &snapshot);
-    void updateReceived(const pairmatch::AdminUpdate &update);
+    // The changes since the last batch, oldest first: a model applies them as one change.
+    void updatesReceived(const QList<pairmatch::AdminUpdate> &updates);
     void actionFinished(const QString &action, bool ok, const QString &message);
     // false: the feed stopped (an attached dashboard lost its server), with why.
     void connectionChanged(bool connected, const QString &detail);
@@ -52,12 +55,16 @@ protected:
         m_seq = snapshot.seq;
         Q_EMIT snapshotReceived(snapshot);
     }
-    void deliverUpdate(const AdminUpdate &update)
+    void deliverUpdates(QList<AdminUpdate> updates)
     {
-        if (update.seq <= m_seq)
-            return;
-        m_seq = update.seq;
-        Q_EMIT updateReceived(update);
+        updates.removeIf([this](const AdminUpdate &u) {
+            if (u.seq <= m_seq)
+                return true;
+            m_seq = u.seq;
+            return false;
+        });
+        if (!updates.isEmpty())
+            Q_EMIT updatesReceived(updates);
     }
     void deliverResult(const AdminResult &result)
     {

@@ -77,6 +77,7 @@ class TestShutdown final : public QObject
 private Q_SLOTS:
     void sigtermClosesEveryClientAndExits();
     void sigintClosesEveryClientAndExits();
+    void sigtermWithDashboardClosesEveryClientAndExits();
     void idleServerExitsOnSigterm();
     void signalRightAfterListeningLine_data();
     void signalRightAfterListeningLine();
@@ -84,14 +85,20 @@ private Q_SLOTS:
     void stuckReaderDoesNotHoldShutdown();
 
 private:
-    void closesEveryClientAndExits(int signal);
+    void closesEveryClientAndExits(int signal, bool withDashboard = false);
     void restartsOnSamePort(quint16 port);
 };
 
-void TestShutdown::closesEveryClientAndExits(int signal)
+void TestShutdown::closesEveryClientAndExits(int signal, bool withDashboard)
 {
     ServerProcess server;
-    server.start(ServerProcess::headlessArguments());
+    QStringList arguments = ServerProcess::headlessArguments();
+    QProcessEnvironment environment = ServerProcess::cleanEnvironment();
+    if (withDashboard) { // the window offscreen, the server on a thread of its own
+        arguments.removeAll(u"--no-gui"_s);
+        environment.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+    }
+    server.start(arguments, environment);
     QVERIFY2(server.waitListening(), qPrintable(server.error()));
 
     // a player waiting in a queue
@@ -165,6 +172,16 @@ void TestShutdown::sigtermClosesEveryClientAndExits()
 void TestShutdown::sigintClosesEveryClientAndExits()
 {
     closesEveryClientAndExits(SIGINT);
+}
+
+// The same with the dashboard open: the server, on its own thread, closes every player with
+// 1001 and the process exits 0 in the same bound.
+void TestShutdown::sigtermWithDashboardClosesEveryClientAndExits()
+{
+#ifndef PAIRMATCH_HAVE_DASHBOARD
+    QSKIP("the dashboard module is not built (PAIRMATCH_GUI=OFF)");
+#endif
+    closesEveryClientAndExits(SIGTERM, true);
 }
 
 // No client at all. The server has served (and lost) one connection first, so the signal

@@ -5,7 +5,8 @@
 // Run it through docs/make-screenshot.sh (under Xvfb).
 //
 //   dashboardshot OUTPUT.png [SECONDS]
-#include "localfeed.h"
+#include "feedpublisher.h"
+#include "inprocessfeed.h"
 #include "mainwindow.h"
 #include "playerlistener.h"
 #include "servercore.h"
@@ -170,7 +171,9 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "dashboardshot: %s\n", qPrintable(players->errorString()));
         return 1;
     }
-    LocalFeed feed(core);
+    FeedPublisher publisher(core);
+    InProcessFeed feed;
+    feed.attach(&publisher);
     MainWindow window(&feed);
     window.setConfirm([](const QString &, const QString &) { return true; });
     window.resize(1400, 860);

@@ -1,0 +1,87 @@
+#include "feedpublisher.h"
+
+#include "adminactions.h"
+#include "servercore.h"
+
+namespace pairmatch {
+
+FeedPublisher::FeedPublisher(ServerCore &core, QObject *parent)
+    : QObject(parent)
+    , m_core(core)
+{
+    m_next.setSingleShot(true);
+    m_next.callOnTimeout(this, &FeedPublisher::send);
+}
+
+FeedPublisher::~FeedPublisher()
+{
+    if (m_started)
+        m_core.view().removeObserver();
+}
+
+void FeedPublisher::start()
+{
+    if (!m_started) {
+        m_started = true;
+        m_core.view().addObserver();
+        connect(&m_core.view(), &OperatorView::updated, this, &FeedPublisher::onUpdate);
+    }
+    sendSnapshot();
+}
+
+void FeedPublisher::onUpdate(const AdminUpdate &update)
+{
+    m_pending.add(update);
+    if (!m_inFlight && !m_next.isActive())
+        send();
+}
+
+void FeedPublisher::acknowledge()
+{
+    m_inFlight = false;
+    if (m_pending.overflowed() || !m_pending.isEmpty())
+        send();
+}
+
+void FeedPublisher::send()
+{
+    if (m_inFlight)
+        return;
+    const qint64 wait = m_sinceLast.isValid() ? kBatchIntervalMs - m_sinceLast.elapsed() : 0;
+    if (wait > 0) {
+        m_next.start(int(wait));
+        return;
+    }
+    if (m_pending.overflowed()) {
+        sendSnapshot(); // the dashboard fell too far behind: start it over
+        return;
+    }
+    if (m_pending.isEmpty())
+        return;
+    m_inFlight = true;
+    m_sinceLast.start();
+    Q_EMIT batchReady(m_pending.take());
+}
+
+void FeedPublisher::sendSnapshot()
+{
+    m_pending.clear();
+    m_inFlight = true;
+    m_sinceLast.start();
+    Q_EMIT snapshotReady(m_core.view().snapshot());
+}
+
+void FeedPublisher::submit(const AdminCommand &command)
+{
+    const AdminReply reply = runAdminCommand(m_core, command);
+    if (const auto *snapshot = std::get_if<Snapshot>(&reply)) {
+        m_pending.clear();
+        m_inFlight = true;
+        m_sinceLast.start();
+        Q_EMIT snapshotReady(*snapshot);
+    } else {
+        Q_EMIT resultReady(std::get<AdminResult>(reply));
+    }
+}
+
+} // namespace pairmatch

@@ -1,0 +1,63 @@
+// The server's side of the in-process dashboard's feed: it lives on the server's thread,
+// observes the operators' view, and hands the dashboard, on its own thread, a snapshot and
+// then one coalesced batch of updates at a time (UpdateCoalescer): the next batch goes only
+// when the dashboard has applied the last one, and no sooner than a frame later. What the
+// dashboard has not taken yet stays bounded; past a snapshot's worth it is dropped and a
+// fresh snapshot goes instead. Operator commands come back the same way and are carried
+// out here, on the server's thread (adminactions.h, as for the admin API).
+//
+// The two ends meet only in queued signals (Quassel's internal peer): InProcessFeed on the
+// dashboard's thread connects to these signals and slots, and nothing else crosses.
+#pragma once
+
+#include "admincommands.h"
+#include "adminmessages.h"
+#include "updatecoalescer.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+namespace pairmatch {
+
+class ServerCore;
+
+class FeedPublisher final : public QObject
+{
+    Q_OBJECT
+
+public:
+    // A batch at most this often: a frame of the dashboard.
+    static constexpr int kBatchIntervalMs = 40;
+
+    explicit FeedPublisher(ServerCore &core, QObject *parent = nullptr);
+    ~FeedPublisher() override;
+    Q_DISABLE_COPY_MOVE(FeedPublisher)
+
+    // Slots for the dashboard's end (queued from its thread).
+    // Starts observing: snapshotReady(), then batchReady() as changes come.
+    void start();
+    // The dashboard applied the last batch (or snapshot): the next may go.
+    void acknowledge();
+    // Carries out an operator command: resultReady(), or snapshotReady() for `snapshot`.
+    void submit(const pairmatch::AdminCommand &command);
+
+Q_SIGNALS:
+    void snapshotReady(const pairmatch::Snapshot &snapshot);
+    void batchReady(const QList<pairmatch::AdminUpdate> &updates);
+    void resultReady(const pairmatch::AdminResult &result);
+
+private:
+    void onUpdate(const AdminUpdate &update);
+    void send();
+    void sendSnapshot();
+
+    ServerCore &m_core;
+    UpdateCoalescer m_pending;
+    QTimer m_next; // holds the next batch until a frame after the last
+    QElapsedTimer m_sinceLast;
+    bool m_started = false;
+    bool m_inFlight = false; // a batch or snapshot the dashboard has not acknowledged yet
+};
+
+} // namespace pairmatch
