@@ -111,7 +111,10 @@ WsServer::WsServer(const Clock &clock, ListenConfig config, Gate gate, QObject *
     connect(&m_handshaker, &QWebSocketServer::newConnection, this, &WsServer::onUpgraded);
 }
 
-WsServer::~WsServer() = default;
+WsServer::~WsServer()
+{
+    close(); // before the tables go: an accepted socket destroyed with the listener forgets itself
+}
 
 bool WsServer::listen()
 {
