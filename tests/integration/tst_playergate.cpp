@@ -71,8 +71,7 @@ void TestPlayerGate::origins_data()
     QTest::addColumn<int>("status");
 
     QTest::newRow("allowed") << false << QByteArray("https://game.example") << 101;
-    QTest::newRow("allowed, in other case")
-        << false << QByteArray("HTTPS://GAME.EXAMPLE") << 101;
+    QTest::newRow("allowed, in other case") << false << QByteArray("HTTPS://GAME.EXAMPLE") << 101;
     QTest::newRow("second allowed, with its port")
         << false << QByteArray("http://localhost:8000") << 101;
     QTest::newRow("not allowed") << false << QByteArray("https://evil.example") << 403;
@@ -149,11 +148,9 @@ void TestPlayerGate::perAddressCap()
     QCOMPARE(handshake(server.port(), QByteArray(), other, QHostAddress(u"127.0.0.2"_s)), 101);
     PM_OK(waitConnectionCount(server, 3));
     RawWsClient otherAgain;
-    QCOMPARE(
-        handshake(server.port(), QByteArray(), otherAgain, QHostAddress(u"127.0.0.2"_s)), 101);
+    QCOMPARE(handshake(server.port(), QByteArray(), otherAgain, QHostAddress(u"127.0.0.2"_s)), 101);
     RawWsClient otherThird;
-    QCOMPARE(
-        handshake(server.port(), QByteArray(), otherThird, QHostAddress(u"127.0.0.2"_s)), 503);
+    QCOMPARE(handshake(server.port(), QByteArray(), otherThird, QHostAddress(u"127.0.0.2"_s)), 503);
     QCOMPARE(refusedCount(server, 503), quint64(2));
 
     second.close();

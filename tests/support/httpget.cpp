@@ -11,8 +11,8 @@ QByteArray HttpGetResult::header(QByteArrayView name) const
     const QList<QByteArray> lines = head.split('\n');
     for (const QByteArray &line : lines) {
         const qsizetype colon = line.indexOf(':');
-        if (colon > 0 && QByteArrayView(line).first(colon).trimmed().compare(
-                             name, Qt::CaseInsensitive) == 0)
+        if (colon > 0
+            && QByteArrayView(line).first(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
             return line.mid(colon + 1).trimmed();
     }
     return {};

@@ -19,8 +19,8 @@ struct HttpGetResult {
 };
 
 // METHOD path HTTP/1.1 to 127.0.0.1:port; the response read until the server closes.
-HttpGetResult httpGet(quint16 port, const QByteArray &path, const QByteArray &method = "GET",
-    int timeoutMs = 5000);
+HttpGetResult httpGet(
+    quint16 port, const QByteArray &path, const QByteArray &method = "GET", int timeoutMs = 5000);
 
 // "name{labels}" (as written) -> value, for every sample line of a Prometheus text body.
 QHash<QByteArray, QByteArray> metricSamples(const QByteArray &body);
