@@ -73,6 +73,7 @@ private Q_SLOTS:
     void atTerminalSaysNoGuiAndExits2();
     void asServiceRunsHeadless();
     void attachWithoutDisplayExits2();
+    void platformPluginFailingAfterAllExits2();
 };
 
 void TestNoDisplay::atTerminalSaysNoGuiAndExits2_data()
@@ -137,6 +138,25 @@ void TestNoDisplay::attachWithoutDisplayExits2()
         qPrintable(run.describe()));
     QVERIFY2(isOneLine(run.standardError()), qPrintable(run.describe()));
     QVERIFY(run.standardError().contains("--no-gui"));
+}
+
+// A platform the probe cannot judge, which Qt then fails to load: Qt's fatal message is
+// caught and becomes the same one line and exit 2, not an abort (exit 134, a core dump).
+void TestNoDisplay::platformPluginFailingAfterAllExits2()
+{
+    if (!PAIRMATCH_GUI_BUILD)
+        QSKIP("built without the dashboard (PAIRMATCH_GUI=OFF)");
+    ServerProcess run;
+    run.setStandardInputFile(QProcess::nullDevice());
+    run.start({u"--host"_s, u"127.0.0.1"_s, u"--port"_s, u"0"_s},
+        withoutDisplay({u"QT_QPA_PLATFORM=pairmatch-no-such-platform"_s}));
+    QVERIFY2(run.runToEnd(kGenerousMs), qPrintable(run.describe()));
+    QVERIFY2(run.exitStatus() == QProcess::NormalExit && run.exitCode() == 2,
+        qPrintable(run.describe()));
+    const QByteArray err = run.standardError();
+    QVERIFY2(isOneLine(err), qPrintable(u"not one line: "_s + run.describe()));
+    QVERIFY2(
+        err.contains("cannot open the dashboard") && err.contains("--no-gui"), err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestNoDisplay)

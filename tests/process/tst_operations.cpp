@@ -128,8 +128,11 @@ void TestOperations::readinessThroughDrainAndSigterm()
         PM_OK(expectStatus(port, "/healthz", 200, "ok\n"));
         PM_OK(expectStatus(port, "/readyz", 200, "ready\n"));
     }
-    // the players' port does not answer them
+    // the players' port does not answer them; the admin port serves /metrics without a token
     PM_OK(expectStatus(server.port(), "/readyz", 404, {}));
+    const HttpGetResult adminMetrics = httpGet(admin, "/metrics");
+    QCOMPARE(adminMetrics.status, 200);
+    QVERIFY(adminMetrics.body.contains("\npairmatch_matches_total 0\n"));
 
     PM_OK(adminCommand(admin, u"drain"_s));
     for (const quint16 port : {admin, metrics}) {
