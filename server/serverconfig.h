@@ -7,6 +7,10 @@
 
 namespace pairmatch {
 
+// What carries the players' WebSockets: our own RFC 6455 transport, or Qt WebSockets as a
+// reference (PAIRMATCH_TRANSPORT=qt; its deviations are listed in docs/protocol.md).
+enum class PlayerTransport : quint8 { Own, Qt };
+
 struct ServerConfig {
     // players
     QString host = QStringLiteral("127.0.0.1");
@@ -26,6 +30,7 @@ struct ServerConfig {
     qint64 closeGraceMs = 2'000; // after a close frame, until the TCP connection is cut
     QString tlsCertFile; // PEM; with tlsKeyFile: wss:// instead of ws://
     QString tlsKeyFile;
+    PlayerTransport transport = PlayerTransport::Own;
 
     // operators (admin API), off unless adminPort is set
     QString adminHost = QStringLiteral("127.0.0.1");

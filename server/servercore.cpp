@@ -1,14 +1,11 @@
 #include "servercore.h"
 
-#include "connectiontrim.h"
 #include "epolldispatcher.h"
 #include "logging.h"
 #include "session.h"
 
 #include <QAbstractEventDispatcher>
 #include <QDateTime>
-#include <QTcpSocket>
-#include <QWebSocket>
 
 namespace pairmatch {
 
@@ -90,15 +87,10 @@ ServerCore::~ServerCore()
         delete s;
 }
 
-void ServerCore::adopt(QWebSocket *webSocket, QTcpSocket *tcpSocket, const Route &route)
+void ServerCore::adopt(Transport *transport, const Route &route)
 {
     Busy busy(*this);
     const Millis now = m_clock.now();
-    if (m_shuttingDown) {
-        webSocket->close(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
-        webSocket->deleteLater();
-        return;
-    }
     quint32 slot;
     if (!m_freeSlots.empty()) {
         slot = m_freeSlots.back();
@@ -108,20 +100,15 @@ void ServerCore::adopt(QWebSocket *webSocket, QTcpSocket *tcpSocket, const Route
         m_slots.push_back(nullptr);
     }
     const ConnId id = (m_nextSerial++ << kSlotBits) | slot;
-    auto *s = new Session(id, webSocket, tcpSocket, route, now, m_rate.fullBucket(now));
+    auto *s = new Session(id, transport, route, now, m_rate.fullBucket(now));
     m_slots[slot] = s;
     ++m_sessionCount;
-
-    trimWebSocket(webSocket, tcpSocket);
-    webSocket->setMaxAllowedIncomingFrameSize(quint64(m_config.maxFrameBytes));
-    webSocket->setMaxAllowedIncomingMessageSize(quint64(m_config.maxFrameBytes));
-    connect(webSocket, &QWebSocket::textMessageReceived, webSocket,
-        [this, s](const QString &text) { onText(*s, text); });
-    connect(webSocket, &QWebSocket::binaryMessageReceived, webSocket,
-        [this, s](const QByteArray &) { onBinary(*s); });
-    connect(webSocket, &QWebSocket::pong, webSocket,
-        [this, s](quint64 elapsed, const QByteArray &) { onPong(*s, elapsed); });
-    connect(webSocket, &QWebSocket::disconnected, webSocket, [this, s] { onDisconnected(*s); });
+    transport->attach(this, s);
+    if (m_shuttingDown) { // opened as the server stopped: closed as all the others were
+        const CloseCauseInfo bye = closeCause(CloseCause::Shutdown);
+        closeSession(*s, bye.code, bye.reason);
+        return;
+    }
     m_pings.add(id, now);
 
     qCInfo(lcNet).noquote() << u"conn %1 open %2 from %3"_s.arg(displayId(id))
@@ -148,6 +135,7 @@ void ServerCore::shutdown()
             recordDisconnect(*s, bye.code, QString(bye.reason));
             s->close(bye.code, bye.reason);
             m_closeGrace.push(now + m_config.closeGraceMs, s->id());
+            checkFinished(*s);
         }
     }
     // A fresh reading: a close above may have been reported at once and forgotten with one,
@@ -225,14 +213,14 @@ void ServerCore::setDraining(bool draining)
     }
 }
 
-void ServerCore::onText(Session &s, const QString &text)
+void ServerCore::transportText(Session &s, QByteArrayView utf8)
 {
     if (s.isClosing())
         return;
     Busy busy(*this);
     if (!admit(s))
         return;
-    if (const auto error = m_codec.decode(text, s.endpoint(), m_message)) {
+    if (const auto error = m_codec.decode(utf8, s.endpoint(), m_message)) {
         m_out.sendError(s.id(), *error);
         return;
     }
@@ -299,7 +287,7 @@ void ServerCore::noteUser(Session &s, const QByteArray &userId)
     }
 }
 
-void ServerCore::onBinary(Session &s)
+void ServerCore::transportBinary(Session &s)
 {
     if (s.isClosing())
         return;
@@ -309,23 +297,39 @@ void ServerCore::onBinary(Session &s)
     m_out.sendError(s.id(), ErrorCode::BadFrame);
 }
 
-void ServerCore::onPong(Session &s, quint64 elapsedMs)
+void ServerCore::transportPong(Session &s, qint64 rttMs)
 {
-    s.lastRttMs = qint64(elapsedMs);
+    s.lastRttMs = rttMs;
     m_pings.pong(s.id());
 }
 
-void ServerCore::onDisconnected(Session &s)
+void ServerCore::transportClosing(Session &s, const TransportClose &close)
 {
     Busy busy(*this);
-    if (!s.isClosing()) {
-        s.noteCloseStarted();
-        if (s.isClosing()) // Qt closed it on its own: frame too large, bad UTF-8, protocol error
-            recordDisconnect(s, s.closeCode(), s.closeReason());
-    }
+    if (s.isClosing())
+        return;
+    const Millis now = m_clock.now();
+    s.flush(); // what was said before goes before the transport's close frame
+    s.noteClosing(close.code, close.byServer);
+    if (close.byServer) // a frame too large, bad UTF-8, a protocol error
+        recordDisconnect(s, close.code, close.reason);
+    if (!s.gone)
+        forget(s, now);
+    m_closeGrace.push(now + m_config.closeGraceMs, s.id());
+}
+
+void ServerCore::transportClosed(Session &s)
+{
+    Busy busy(*this);
     if (!s.gone)
         forget(s, m_clock.now());
     m_finished.push_back(s.id());
+}
+
+void ServerCore::checkFinished(Session &s)
+{
+    if (s.isFinished())
+        transportClosed(s);
 }
 
 void ServerCore::onTimer()
@@ -338,8 +342,10 @@ void ServerCore::onTimer()
     m_dead.clear();
     m_pings.advance(now, m_toPing, m_dead);
     for (ConnId id : m_toPing) {
-        if (Session *s = find(id))
+        if (Session *s = find(id)) {
             s->ping();
+            checkFinished(*s);
+        }
     }
     for (ConnId id : m_dead)
         m_out.close(id, CloseCause::PingTimeout);
@@ -348,6 +354,7 @@ void ServerCore::onTimer()
         if (Session *s = find(id)) {
             qCInfo(lcNet).noquote() << u"conn %1 did not finish closing; cut"_s.arg(displayId(id));
             s->abort();
+            checkFinished(*s);
         }
     });
 }
@@ -391,9 +398,13 @@ void ServerCore::flushOutput()
         m_flushing.swap(m_unflushed);
         for (ConnId id : m_flushing) {
             Session *s = find(id);
-            if (s && !s->isClosing() && s->flush() > m_config.maxSendBufferBytes) {
+            if (!s || s->isClosing())
+                continue;
+            if (s->flush() > m_config.maxSendBufferBytes) {
                 const CloseCauseInfo slow = closeCause(CloseCause::SlowReader);
                 closeSession(*s, slow.code, slow.reason);
+            } else {
+                checkFinished(*s);
             }
         }
         m_flushing.clear();
@@ -406,10 +417,11 @@ void ServerCore::closeSession(Session &s, quint16 code, QLatin1StringView reason
         return;
     const Millis now = m_clock.now();
     recordDisconnect(s, code, QString(reason));
-    s.close(code, reason); // Qt may report the disconnect at once, from in here
+    s.close(code, reason);
     if (!s.gone)
         forget(s, now);
     m_closeGrace.push(now + m_config.closeGraceMs, s.id());
+    checkFinished(s);
 }
 
 void ServerCore::forget(Session &s, Millis now)

@@ -19,6 +19,7 @@
 #include "ratelimiter.h"
 #include "route.h"
 #include "serverconfig.h"
+#include "transport.h"
 
 #include <QObject>
 #include <QTimer>
@@ -27,16 +28,11 @@
 #include <memory>
 #include <vector>
 
-QT_BEGIN_NAMESPACE
-class QTcpSocket;
-class QWebSocket;
-QT_END_NAMESPACE
-
 namespace pairmatch {
 
 class Session;
 
-class ServerCore final : public QObject
+class ServerCore final : public QObject, private TransportEvents
 {
     Q_OBJECT
 
@@ -45,8 +41,9 @@ public:
     ~ServerCore() override;
     Q_DISABLE_COPY_MOVE(ServerCore)
 
-    // A WebSocket opened on this route (from WsServer). The core owns it from now on.
-    void adopt(QWebSocket *webSocket, QTcpSocket *tcpSocket, const Route &route);
+    // A WebSocket opened on this route (from the players' listener). The core owns its
+    // transport from now on.
+    void adopt(pairmatch::Transport *transport, const pairmatch::Route &route);
 
     qsizetype connectionCount() const { return m_sessionCount; }
     bool isShuttingDown() const { return m_shuttingDown; }
@@ -93,12 +90,17 @@ private:
     class Busy;
     friend class Busy;
 
-    void onText(Session &session, const QString &text);
-    void onBinary(Session &session);
+    // TransportEvents
+    void transportText(Session &session, QByteArrayView utf8) override;
+    void transportBinary(Session &session) override;
+    void transportPong(Session &session, qint64 rttMs) override;
+    void transportClosing(Session &session, const TransportClose &close) override;
+    void transportClosed(Session &session) override;
+    // After a command to a session's transport: the end it may have brought (transport.h).
+    void checkFinished(Session &session);
+
     bool admit(Session &session);
     void noteUser(Session &session, const QByteArray &userId);
-    void onPong(Session &session, quint64 elapsedMs);
-    void onDisconnected(Session &session);
     void onTimer();
     void onStatsTick();
 

@@ -1,15 +1,22 @@
 // A WebSocket listener that decides before any WebSocket opens. It accepts TCP connections
 // itself (to turn Nagle's algorithm off and, with a certificate, to speak TLS), reads the
 // HTTP request head, and asks its gate: refuse with an HTTP status (404 unknown path, 400
-// bad request, 401 no token, 503 full), or accept. Accepted requests go to
-// QWebSocketServer::handleConnection() for the handshake; each WebSocket that opens is
-// handed on with opened(). The players' port and the admin port are two of these.
+// bad request, 401 no token, 503 full), or accept. The players' port and the admin port are
+// two of these, with two ways to open a WebSocket:
+//  - Qt's (the admin port, and the players' with PAIRMATCH_TRANSPORT=qt): accepted requests
+//    go to QWebSocketServer::handleConnection() for the handshake, and each QWebSocket
+//    that opens is handed on with opened();
+//  - our own (the players' port): the listener answers the handshake itself (wshandshake.h)
+//    and each connection, a WsConnection from accept on, is handed on with upgraded().
 #pragma once
 
 #include "clock.h"
 #include "deadlinequeue.h"
 #include "deadlinetimer.h"
+#include "httprequest.h"
 #include "route.h"
+#include "transport.h"
+#include "wsconnection.h"
 
 #include <QByteArrayView>
 #include <QHash>
@@ -20,6 +27,8 @@
 
 #include <functional>
 #include <memory>
+#include <unordered_map>
+#include <utility>
 
 QT_BEGIN_NAMESPACE
 class QSslConfiguration;
@@ -35,19 +44,19 @@ struct ListenConfig {
     QString tlsCertFile; // PEM; with tlsKeyFile: TLS (wss://)
     QString tlsKeyFile;
     qint64 handshakeTimeoutMs = 10'000; // from accept until the WebSocket is open
+    // Our own transport (upgraded()) instead of Qt's (opened()), with these limits.
+    bool ownTransport = false;
+    qint64 maxFrameBytes = 64 * 1024;
+    qint64 maxMessageBytes = 64 * 1024;
 };
 
-// The head of an HTTP request: request line and header lines.
-struct HttpRequest {
-    QByteArrayView method;
-    QByteArrayView target;
-    QByteArrayView headers; // the header lines, CRLF-separated
-    qsizetype pendingConnections = 0; // accepted by this listener, WebSocket not open yet
-    // A header's value, trimmed (the first of that name, case-insensitive); empty if absent.
-    QByteArrayView header(QByteArrayView name) const;
+// An HTTP answer to a request that opens no WebSocket.
+struct HttpReply {
+    int status = 400;
+    QByteArray bytes; // the whole response
 };
 
-class WsServer final : public QObject
+class WsServer final : public QObject, private WsConnection::Listener
 {
     Q_OBJECT
 
@@ -73,14 +82,30 @@ public:
     void close();
 
     // Accepted connections whose WebSocket is not open yet.
-    qsizetype pendingCount() const { return m_pending.size(); }
+    qsizetype pendingCount() const { return m_pending.size() + qsizetype(m_ownPending.size()); }
+
+    // A request that asks for no WebSocket is plain HTTP: what it is answered. The gate's
+    // refusal for its path (404, 503...), else 400: nothing is served over plain HTTP.
+    HttpReply answerPlainRequest(const HttpRequest &request, const Route &route) const;
 
 Q_SIGNALS:
-    // A WebSocket opened; the receiver owns it (the TCP socket goes with it).
+    // Qt's handshake: a WebSocket opened; the receiver owns it (the TCP socket goes with it).
     void opened(QWebSocket *webSocket, QTcpSocket *tcpSocket, const pairmatch::Route &route);
+    // Our own: a WebSocket opened; the receiver owns the transport and attaches to it now,
+    // from in here (it is aborted otherwise).
+    void upgraded(pairmatch::Transport *transport, const pairmatch::Route &route);
 
 private:
-    class Listener;
+    class TcpListener;
+
+    // What a complete request head gets: refused with an HTTP answer, or a WebSocket.
+    struct Decision {
+        bool accept = false;
+        Route route;
+        HttpReply refusal; // unless accepted
+        QByteArray response; // accepted on our own transport: the 101
+    };
+    Decision decide(QByteArrayView head) const;
 
     struct PeerKey {
         QHostAddress address;
@@ -104,18 +129,33 @@ private:
     void onRequestData(QTcpSocket *socket);
     void onUpgraded();
     void onTimer();
-    void refuse(QTcpSocket *socket, int status);
+    void armTimer();
+    void refuse(QTcpSocket *socket, const HttpReply &reply);
     void forget(QTcpSocket *socket);
+
+    // our own transport
+    void acceptOwn(int descriptor);
+    void adoptOwn(WsConnection *connection);
+    void requestReceived(WsConnection &connection, QByteArrayView head) override;
+    void requestTooLarge(WsConnection &connection) override;
+    void endedBeforeOpen(WsConnection &connection) override;
+    void refuseOwn(WsConnection &connection, const HttpReply &reply);
 
     const Clock &m_clock;
     ListenConfig m_config;
     Gate m_gate;
-    std::unique_ptr<Listener> m_listener;
+    std::unique_ptr<TcpListener> m_listener;
     std::unique_ptr<QSslConfiguration> m_tls;
     QWebSocketServer m_handshaker;
     QHash<QTcpSocket *, Pending> m_pending;
     QHash<PeerKey, QTcpSocket *> m_byPeer;
     DeadlineQueue<QPointer<QTcpSocket>> m_handshakeTimeouts;
+    // our own transport: connections not open yet, by address, with a serial each (their
+    // handshake deadline names both: an address may be reused)
+    std::shared_ptr<WsConnection::Context> m_context;
+    std::unordered_map<WsConnection *, quint64> m_ownPending;
+    DeadlineQueue<std::pair<WsConnection *, quint64>> m_ownTimeouts;
+    quint64 m_nextSerial = 1;
     DeadlineTimer m_timer;
     QString m_error;
 };

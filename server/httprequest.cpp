@@ -1,0 +1,54 @@
+#include "httprequest.h"
+
+namespace pairmatch {
+
+QByteArrayView HttpRequest::header(QByteArrayView name) const
+{
+    QByteArrayView rest = headers;
+    while (!rest.isEmpty()) {
+        const qsizetype eol = rest.indexOf("\r\n");
+        const QByteArrayView line = eol < 0 ? rest : rest.first(eol);
+        rest = eol < 0 ? QByteArrayView() : rest.sliced(eol + 2);
+        const qsizetype colon = line.indexOf(':');
+        if (colon == name.size() && line.first(colon).compare(name, Qt::CaseInsensitive) == 0)
+            return line.sliced(colon + 1).trimmed();
+    }
+    return {};
+}
+
+bool HttpRequest::headerHasToken(QByteArrayView name, QByteArrayView token) const
+{
+    QByteArrayView rest = header(name);
+    while (!rest.isEmpty()) {
+        const qsizetype comma = rest.indexOf(',');
+        const QByteArrayView item = (comma < 0 ? rest : rest.first(comma)).trimmed();
+        rest = comma < 0 ? QByteArrayView() : rest.sliced(comma + 1);
+        if (item.compare(token, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+std::optional<HttpRequest> parseRequestHead(QByteArrayView head)
+{
+    // Request-Line = Method SP Request-URI SP HTTP-Version CRLF
+    const qsizetype eol = head.indexOf("\r\n");
+    const QByteArrayView line = eol < 0 ? head : head.first(eol);
+    const qsizetype sp1 = line.indexOf(' ');
+    const qsizetype sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+    const QByteArrayView version = sp2 < 0 ? QByteArrayView() : line.sliced(sp2 + 1);
+    if (sp2 < 0 || line.first(sp1) != "GET" || !version.startsWith("HTTP/1.")
+        || version == "HTTP/1.0" || version.contains(' ')) {
+        return std::nullopt;
+    }
+    HttpRequest request;
+    request.method = line.first(sp1);
+    request.target = line.sliced(sp1 + 1, sp2 - sp1 - 1);
+    QByteArrayView headers = eol < 0 ? QByteArrayView() : head.sliced(eol + 2);
+    while (headers.endsWith("\r\n"))
+        headers.chop(2);
+    request.headers = headers;
+    return request;
+}
+
+} // namespace pairmatch
