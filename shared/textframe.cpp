@@ -9,7 +9,8 @@ namespace pairmatch {
 FrameBuilder::FrameBuilder(qsizetype payloadSize)
 {
     const qsizetype headerSize = textFrameHeaderSize(payloadSize);
-    m_frame.resize(headerSize + payloadSize);
+    m_frame
+        = QByteArray(headerSize + payloadSize, Qt::Uninitialized); // exactly: resize() rounds up
     auto *p = reinterpret_cast<uchar *>(m_frame.data());
     p[0] = 0x81; // FIN + text
     if (headerSize == 2) {

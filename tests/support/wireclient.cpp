@@ -180,7 +180,7 @@ std::optional<WireClient::Frame> WireClient::next(int timeoutMs)
 
 WireClient::End WireClient::waitForEnd(int timeoutMs)
 {
-    if (m_notifier && !m_notifier->isEnabled())
+    if (m_notifier && !m_notifier->isEnabled() && m_end == End::Open)
         m_notifier->setEnabled(true);
     waitUntil([this] { return m_end != End::Open; }, timeoutMs);
     return m_end;
@@ -189,6 +189,13 @@ WireClient::End WireClient::waitForEnd(int timeoutMs)
 void WireClient::pauseReading()
 {
     m_notifier->setEnabled(false);
+}
+
+void WireClient::resumeReading()
+{
+    if (m_end == End::Open)
+        m_notifier->setEnabled(true);
+    onReadable();
 }
 
 void WireClient::shutdownWrite()
@@ -202,6 +209,14 @@ WireClient::End WireClient::recheckEnd()
     if (socketError() != 0)
         m_end = End::Reset;
     return m_end;
+}
+
+QString WireClient::remote() const
+{
+    sockaddr_in local = {};
+    socklen_t len = sizeof local;
+    ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&local), &len);
+    return QStringLiteral("127.0.0.1:%1").arg(ntohs(local.sin_port));
 }
 
 int WireClient::socketError() const

@@ -67,12 +67,15 @@ public:
     End recheckEnd();
     // Stops reading: bytes pile up in the kernel's buffers from here on.
     void pauseReading();
+    void resumeReading();
     // Our side is done (FIN), reading goes on.
     void shutdownWrite();
     // The socket's pending error (SO_ERROR): ECONNRESET after a reset not read yet.
     int socketError() const;
     QByteArray responseHead() const { return m_head; }
     int descriptor() const { return m_fd; }
+    // As the server names the connection's peer: 127.0.0.1:<this client's port>.
+    QString remote() const;
     qint64 bytesRead() const { return m_bytesRead; }
 
 private:
