@@ -83,14 +83,14 @@ bool WireClient::connectTo(quint16 port, int timeoutMs)
         timeoutMs);
 }
 
-bool WireClient::open(quint16 port, const QByteArray &path, int timeoutMs)
+bool WireClient::open(quint16 port, const QByteArray &path, int timeoutMs, const QByteArray &behind)
 {
     if (!connectTo(port, timeoutMs))
         return false;
     write("GET " + path
         + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
           "Connection: Upgrade\r\nSec-WebSocket-Key: "
-        + m_key + "\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        + m_key + "\r\nSec-WebSocket-Version: 13\r\n\r\n" + behind);
     if (!waitUntil([this] { return m_headDone || m_end != End::Open; }, timeoutMs) || !m_headDone)
         return false;
     const QByteArray accept = QCryptographicHash::hash(

@@ -42,8 +42,10 @@ public:
     ~WireClient() override;
     Q_DISABLE_COPY_MOVE(WireClient)
 
-    // TCP to 127.0.0.1:port, then the upgrade request, then the 101 (with the right accept).
-    bool open(quint16 port, const QByteArray &path, int timeoutMs = kTimeoutMs);
+    // TCP to 127.0.0.1:port, then the upgrade request (and `behind` in the same write: frames
+    // sent before the answer), then the 101 (with the right accept).
+    bool open(quint16 port, const QByteArray &path, int timeoutMs = kTimeoutMs,
+        const QByteArray &behind = {});
     bool connectTo(quint16 port, int timeoutMs = kTimeoutMs);
     // Writes all of it (waiting while the kernel's buffer is full).
     bool write(QByteArrayView bytes, int timeoutMs = kTimeoutMs);
