@@ -29,19 +29,20 @@ constexpr qsizetype kReadBufferSize = 128 * 1024;
 constexpr int kMaxReadsPerEvent = 4; // then the other connections get their turn
 constexpr std::size_t kMaxIov = 64;
 
-// One read buffer for all the connections of a thread: a connection's bytes are parsed
-// before the next connection reads. Lent out; a nested read (never expected) gets its own.
+// One read buffer for all the connections of a listener (of one thread): a connection's
+// bytes are parsed before the next connection reads. Lent out; a nested read (never
+// expected) gets its own.
 class ReadBuffer final
 {
 public:
-    ReadBuffer()
+    explicit ReadBuffer(const WsConnection::Context &context)
+        : m_context(context)
     {
-        if (!t_busy) {
-            t_busy = true;
-            m_lent = true;
-            if (!t_buffer)
-                t_buffer = std::make_unique<char[]>(std::size_t(kReadBufferSize));
-            m_data = t_buffer.get();
+        if (!context.readBufferBusy) {
+            context.readBufferBusy = true;
+            if (!context.readBuffer)
+                context.readBuffer = std::make_unique<char[]>(std::size_t(kReadBufferSize));
+            m_data = context.readBuffer.get();
         } else {
             m_own = std::make_unique<char[]>(std::size_t(kReadBufferSize));
             m_data = m_own.get();
@@ -49,23 +50,18 @@ public:
     }
     ~ReadBuffer()
     {
-        if (m_lent)
-            t_busy = false;
+        if (!m_own)
+            m_context.readBufferBusy = false;
     }
     Q_DISABLE_COPY_MOVE(ReadBuffer)
     char *data() const { return m_data; }
     static constexpr qsizetype size() { return kReadBufferSize; }
 
 private:
-    static thread_local std::unique_ptr<char[]> t_buffer;
-    static thread_local bool t_busy;
+    const WsConnection::Context &m_context;
     std::unique_ptr<char[]> m_own;
     char *m_data = nullptr;
-    bool m_lent = false;
 };
-
-thread_local std::unique_ptr<char[]> ReadBuffer::t_buffer;
-thread_local bool ReadBuffer::t_busy = false;
 
 } // namespace
 
@@ -242,7 +238,7 @@ void WsConnection::readSocket()
 {
     if (m_state == State::Finished || m_peerEnded)
         return;
-    const ReadBuffer buffer;
+    const ReadBuffer buffer(*m_context);
     for (int reads = 0; reads < kMaxReadsPerEvent;) {
         const ssize_t n = ::recv(m_fd, buffer.data(), std::size_t(buffer.size()), MSG_DONTWAIT);
         if (n > 0) {
@@ -266,7 +262,7 @@ void WsConnection::readSocket()
 
 void WsConnection::readSsl()
 {
-    const ReadBuffer buffer;
+    const ReadBuffer buffer(*m_context);
     while (m_state != State::Finished && !m_released) {
         const qint64 n = m_ssl->read(buffer.data(), buffer.size());
         if (n <= 0)

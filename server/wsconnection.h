@@ -34,11 +34,14 @@ namespace pairmatch {
 class WsConnection final : public Transport, private EpollDispatcher::FdHandler
 {
 public:
-    // What every connection of a listener shares.
+    // What every connection of a listener shares (all on the listener's thread).
     struct Context {
         WsFrameParser::Limits limits;
         const Clock *clock = nullptr;
         EpollDispatcher *epoll = nullptr; // the thread's dispatcher, if it is ours
+        // the one buffer reads go to (allocated at the first read)
+        mutable std::unique_ptr<char[]> readBuffer;
+        mutable bool readBufferBusy = false;
     };
 
     // The listener that accepted it, until the WebSocket opens.
