@@ -1,17 +1,22 @@
 #include "httprequest.h"
 
+#include <cstring>
+
 namespace pairmatch {
 
 QByteArrayView HttpRequest::header(QByteArrayView name) const
 {
-    QByteArrayView rest = headers;
-    while (!rest.isEmpty()) {
-        const qsizetype eol = rest.indexOf("\r\n");
-        const QByteArrayView line = eol < 0 ? rest : rest.first(eol);
-        rest = eol < 0 ? QByteArrayView() : rest.sliced(eol + 2);
-        const qsizetype colon = line.indexOf(':');
-        if (colon == name.size() && line.first(colon).compare(name, Qt::CaseInsensitive) == 0)
-            return line.sliced(colon + 1).trimmed();
+    // Line by line with memchr: a handshake looks up a few headers, on every connection.
+    const char *p = headers.data();
+    const char *const end = p + headers.size();
+    while (p < end) {
+        const auto *nl = static_cast<const char *>(std::memchr(p, '\n', std::size_t(end - p)));
+        const char *lineEnd = nl ? nl : end;
+        const QByteArrayView line(p, lineEnd - (lineEnd > p && lineEnd[-1] == '\r' ? 1 : 0));
+        p = nl ? nl + 1 : end;
+        if (line.size() > name.size() && line[name.size()] == ':'
+            && line.first(name.size()).compare(name, Qt::CaseInsensitive) == 0)
+            return line.sliced(name.size() + 1).trimmed();
     }
     return {};
 }

@@ -298,16 +298,15 @@ void WsConnection::requestBytes(char *data, qsizetype size)
     std::unique_ptr<QByteArray> kept = std::move(m_head);
     char *base = data;
     qsizetype have = size;
-    qsizetype end;
+    qsizetype from = 0;
     if (kept) {
-        const qsizetype before = kept->size();
+        from = qMax<qsizetype>(0, kept->size() - 3);
         kept->append(data, size);
         base = kept->data();
         have = kept->size();
-        end = QByteArrayView(base, have).indexOf("\r\n\r\n", qMax<qsizetype>(0, before - 3));
-    } else {
-        end = QByteArrayView(base, have).indexOf("\r\n\r\n");
     }
+    const void *blank = ::memmem(base + from, std::size_t(have - from), "\r\n\r\n", 4);
+    const qsizetype end = blank ? static_cast<const char *>(blank) - base : -1;
     if (end < 0 || end + 4 > kMaxRequestHead) {
         if (end >= 0 || have >= kMaxRequestHead) {
             m_listener->requestTooLarge(*this);
