@@ -78,14 +78,19 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 {
     m_interrupted.store(false, std::memory_order_relaxed);
     Q_EMIT awake();
+    if (m_passHook)
+        m_passHook();
     QCoreApplication::sendPostedEvents();
 
     // An event posted from now on calls wakeUp(), which makes epoll_wait() return at once:
     // waiting cannot miss it.
     const bool canWait
         = (flags & QEventLoop::WaitForMoreEvents) && !m_interrupted.load(std::memory_order_relaxed);
-    if (canWait)
+    if (canWait) {
         Q_EMIT aboutToBlock();
+        if (m_passHook)
+            m_passHook();
+    }
     if (m_interrupted.load(std::memory_order_relaxed))
         return false;
 

@@ -65,6 +65,10 @@ public:
     // Before the descriptor is closed. Events of this pass still due for it are dropped.
     void unwatchFd(int fd);
 
+    // Called where a pass begins (with awake()) and before it waits (with aboutToBlock()),
+    // without a signal emission: the server flushes its output there.
+    void setPassHook(std::function<void()> callback) { m_passHook = std::move(callback); }
+
     // Called after each socket's event has been delivered (its readers have read), with the
     // number of events this pass holds. The server uses it to send what one socket's event
     // produced before the next socket's turn when a pass is short (see ServerCore).
@@ -110,6 +114,7 @@ private:
     std::vector<int> m_dueNow;
     std::array<epoll_event, 512> m_ready {};
     std::function<void(int)> m_afterSocketEvent;
+    std::function<void()> m_passHook;
 };
 
 } // namespace pairmatch
