@@ -179,16 +179,6 @@ void WsConnection::startSsl()
     });
 }
 
-qsizetype WsConnection::heldBytes() const
-{
-    qsizetype n = m_parser.heldBytes();
-    if (m_head)
-        n += m_head->capacity();
-    if (m_backlog)
-        n += qsizetype(sizeof(Backlog)) + m_backlog->bytes;
-    return n;
-}
-
 void WsConnection::attach(TransportEvents *events, Session *session)
 {
     m_events = events;

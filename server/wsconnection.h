@@ -89,9 +89,6 @@ public:
     quint16 finalCloseCode() const override { return m_finalCode; }
     void release() override;
 
-    // For tests: the heap this connection holds beyond itself (parser, backlog, head).
-    qsizetype heldBytes() const;
-
 private:
     enum class State : quint8 {
         Request, // reading the HTTP request head
