@@ -17,21 +17,17 @@
 #include "pingscheduler.h"
 #include "route.h"
 #include "serverconfig.h"
+#include "transport.h"
 
 #include <QObject>
 
 #include <vector>
 
-QT_BEGIN_NAMESPACE
-class QTcpSocket;
-class QWebSocket;
-QT_END_NAMESPACE
-
 namespace pairmatch {
 
 class Session;
 
-class ServerCore final : public QObject
+class ServerCore final : public QObject, private TransportEvents
 {
     Q_OBJECT
 
@@ -40,8 +36,9 @@ public:
     ~ServerCore() override;
     Q_DISABLE_COPY_MOVE(ServerCore)
 
-    // A WebSocket opened on this route (from WsServer). The core owns it from now on.
-    void adopt(QWebSocket *webSocket, QTcpSocket *tcpSocket, const Route &route);
+    // A WebSocket opened on this route (from the players' listener). The core owns its
+    // transport from now on.
+    void adopt(pairmatch::Transport *transport, const pairmatch::Route &route);
 
     qsizetype connectionCount() const { return m_connections.size(); }
     bool isShuttingDown() const { return m_shuttingDown; }
@@ -76,10 +73,14 @@ private:
     class Busy;
     friend class Busy;
 
-    void onText(Session &session, const QString &text);
-    void onBinary(Session &session);
-    void onPong(Session &session, quint64 elapsedMs);
-    void onDisconnected(Session &session);
+    // TransportEvents
+    void transportText(Session &session, QByteArrayView utf8) override;
+    void transportBinary(Session &session) override;
+    void transportPong(Session &session, qint64 rttMs) override;
+    void transportClosing(Session &session, const TransportClose &close) override;
+    void transportClosed(Session &session) override;
+    // After a command to a session's transport: the end it may have brought (transport.h).
+    void checkFinished(Session &session);
     void onTimer();
 
     void settle();
