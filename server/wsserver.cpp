@@ -195,7 +195,8 @@ void WsServer::close()
     for (QTcpSocket *socket : pending)
         socket->abort();
     const auto own = std::exchange(m_ownPending, {});
-    for (const auto &[connection, serial] : own) {
+    m_ownRefused = 0;
+    for (const auto &[connection, state] : own) {
         connection->abort();
         connection->release();
     }
@@ -245,7 +246,7 @@ void WsServer::acceptOwn(int descriptor)
 void WsServer::adoptOwn(WsConnection *connection)
 {
     const quint64 serial = m_nextSerial++;
-    m_ownPending.emplace(connection, serial);
+    m_ownPending.emplace(connection, OwnPending {serial, false});
     notePending(connection->peerAddress());
     m_ownTimeouts.push(m_clock.now() + m_config.handshakeTimeoutMs, {connection, serial});
     armTimer();
@@ -258,8 +259,7 @@ void WsServer::requestReceived(WsConnection &connection, QByteArrayView head)
         refuseOwn(connection, decision.refusal);
         return;
     }
-    m_ownPending.erase(&connection);
-    forgetPending(connection.peerAddress());
+    forgetOwn(connection);
     connection.upgrade(decision.response);
     Q_EMIT upgraded(&connection, decision.route);
     if (!connection.isAttached()) {
@@ -278,14 +278,33 @@ void WsServer::refuseOwn(WsConnection &connection, const HttpReply &reply)
 {
     if (reply.refusal)
         logRefusal(connection.peerAddress(), connection.peerPort(), reply.status);
-    connection.refuse(reply.bytes); // stays pending (and timed) until it has ended
+    // It stays listed (and timed) until it has ended, but holds no place any more.
+    if (const auto it = m_ownPending.find(&connection); it != m_ownPending.end()) {
+        if (!it->second.refused) {
+            it->second.refused = true;
+            ++m_ownRefused;
+            forgetPending(connection.peerAddress());
+        }
+    }
+    connection.refuse(reply.bytes);
 }
 
 void WsServer::endedBeforeOpen(WsConnection &connection)
 {
-    if (m_ownPending.erase(&connection))
-        forgetPending(connection.peerAddress());
+    forgetOwn(connection);
     connection.release();
+}
+
+void WsServer::forgetOwn(WsConnection &connection)
+{
+    const auto it = m_ownPending.find(&connection);
+    if (it == m_ownPending.end())
+        return;
+    if (it->second.refused)
+        --m_ownRefused;
+    else
+        forgetPending(connection.peerAddress());
+    m_ownPending.erase(it);
 }
 
 void WsServer::notePending(const QHostAddress &address)
@@ -406,14 +425,13 @@ void WsServer::onTimer()
     const Millis now = m_clock.now();
     m_ownTimeouts.popDue(now, [this](const std::pair<WsConnection *, quint64> &due) {
         const auto it = m_ownPending.find(due.first);
-        if (it == m_ownPending.end() || it->second != due.second)
+        if (it == m_ownPending.end() || it->second.serial != due.second)
             return; // gone, or open
         WsConnection *connection = due.first;
         qCInfo(lcNet).noquote() << u"handshake from %1:%2 timed out; cut"_s
                                        .arg(connection->peerAddress().toString())
                                        .arg(connection->peerPort());
-        m_ownPending.erase(it);
-        forgetPending(connection->peerAddress());
+        forgetOwn(*connection);
         connection->abort();
         connection->release();
     });

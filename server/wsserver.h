@@ -28,8 +28,8 @@
 #include <QWebSocketServer>
 
 #include <functional>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 
@@ -96,7 +96,12 @@ public:
     void close();
 
     // Accepted connections whose WebSocket is not open yet.
-    qsizetype pendingCount() const { return m_pending.size() + qsizetype(m_ownPending.size()); }
+    // (A refused one that lingers until its peer ends it holds no place: it counts neither
+    // here nor against its address.)
+    qsizetype pendingCount() const
+    {
+        return m_pending.size() + qsizetype(m_ownPending.size()) - m_ownRefused;
+    }
 
     // A request that asks for no WebSocket is plain HTTP: what it is answered. The HTTP
     // handler's response when it has one for it; else the gate's refusal for its path (404,
@@ -157,6 +162,7 @@ private:
     void requestTooLarge(WsConnection &connection) override;
     void endedBeforeOpen(WsConnection &connection) override;
     void refuseOwn(WsConnection &connection, const HttpReply &reply);
+    void forgetOwn(WsConnection &connection);
     void notePending(const QHostAddress &address);
     void forgetPending(const QHostAddress &address);
     void logRefusal(const QHostAddress &address, quint16 port, int status);
@@ -175,7 +181,12 @@ private:
     // our own transport: connections not open yet, by address, with a serial each (their
     // handshake deadline names both: an address may be reused)
     std::shared_ptr<WsConnection::Context> m_context;
-    std::unordered_map<WsConnection *, quint64> m_ownPending;
+    struct OwnPending {
+        quint64 serial = 0;
+        bool refused = false; // answered, lingering until the peer ends the connection
+    };
+    std::unordered_map<WsConnection *, OwnPending> m_ownPending;
+    qsizetype m_ownRefused = 0; // of m_ownPending
     DeadlineQueue<std::pair<WsConnection *, quint64>> m_ownTimeouts;
     quint64 m_nextSerial = 1;
     DeadlineTimer m_timer;

@@ -58,7 +58,7 @@ QString enter(WireClient &client, TestServer &server, const QString &userId)
 // The operator kicks the connection whose peer is `remote` (close 4000).
 QString kick(TestServer &server, const QString &remote)
 {
-    for (const SessionInfo &s : server.core().snapshot().sessions) {
+    for (const SessionInfo &s : server.core().view().snapshot().sessions) {
         if (s.remote == remote)
             return server.core().kick(s.id) ? QString() : u"kick refused"_s;
     }

@@ -370,7 +370,9 @@ void TestHandshake::plainHttpRequestGetsAnHttpAnswer()
 {
     QFETCH(QByteArray, path);
     QFETCH(int, status);
-    TestServer server;
+    ServerConfig config = TestServer::defaultConfig();
+    config.web = false; // the web game's pages: tst_webcontent
+    TestServer server(config);
     QVERIFY(server.isListening());
     PM_OK(refusedWith(server, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", status));
 }

@@ -136,8 +136,7 @@ void TestWsHandshake::requestLineMustBeGetHttp11_data()
                           << QByteArray("/x");
     QTest::newRow("lower-case get")
         << QByteArray("get / HTTP/1.1\r\n\r\n") << true << false << QByteArray("/");
-    QTest::newRow("HTTP/2") << QByteArray("GET / HTTP/2\r\n\r\n") << false << false
-                            << QByteArray();
+    QTest::newRow("HTTP/2") << QByteArray("GET / HTTP/2\r\n\r\n") << false << false << QByteArray();
     QTest::newRow("HTTP/1.") << QByteArray("GET / HTTP/1.\r\n\r\n") << false << false
                              << QByteArray();
     QTest::newRow("no version") << QByteArray("GET /\r\n\r\n") << false << false << QByteArray();
