@@ -246,8 +246,9 @@ void WsServer::acceptOwn(int descriptor)
 void WsServer::adoptOwn(WsConnection *connection)
 {
     const quint64 serial = m_nextSerial++;
-    m_ownPending.emplace(connection, OwnPending {serial, false});
-    notePending(connection->peerAddress());
+    QHostAddress address = connection->peerAddress();
+    notePending(address);
+    m_ownPending.emplace(connection, OwnPending {serial, std::move(address), false});
     m_ownTimeouts.push(m_clock.now() + m_config.handshakeTimeoutMs, {connection, serial});
     armTimer();
 }
@@ -283,7 +284,7 @@ void WsServer::refuseOwn(WsConnection &connection, const HttpReply &reply)
         if (!it->second.refused) {
             it->second.refused = true;
             ++m_ownRefused;
-            forgetPending(connection.peerAddress());
+            forgetPending(it->second.address);
         }
     }
     connection.refuse(reply.bytes);
@@ -303,7 +304,7 @@ void WsServer::forgetOwn(WsConnection &connection)
     if (it->second.refused)
         --m_ownRefused;
     else
-        forgetPending(connection.peerAddress());
+        forgetPending(it->second.address);
     m_ownPending.erase(it);
 }
 

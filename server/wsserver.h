@@ -183,6 +183,7 @@ private:
     std::shared_ptr<WsConnection::Context> m_context;
     struct OwnPending {
         quint64 serial = 0;
+        QHostAddress address; // as accepted: getpeername() fails once the peer has reset
         bool refused = false; // answered, lingering until the peer ends the connection
     };
     std::unordered_map<WsConnection *, OwnPending> m_ownPending;
