@@ -28,6 +28,11 @@ struct ServerConfig {
     QString tlsKeyFile;
     bool web = true; // the web game at / on the players' port (resources/web/)
 
+    // cluster (docs/scaling.md): off unless redisUrl is set
+    QString redisUrl; // redis://HOST:PORT[/DB]
+    QByteArray nodeId; // names this node in keys, logs and the dashboard; empty: random
+    qint64 nodeTtlMs = 5'000; // the heartbeat key's TTL: a node whose key expired is dead
+
     // operators (admin API), off unless adminPort is set
     QString adminHost = QStringLiteral("127.0.0.1");
     int adminPort = -1; // -1: no admin listener; 0: any free port
