@@ -171,7 +171,7 @@ struct Compiled {
 
 const Compiled &compiled()
 {
-    static const Compiled c = [] {
+    static const Compiled compiledScripts = [] {
         Compiled c;
         for (int i = 0; i < kClusterScriptCount; ++i) {
             c.source[std::size_t(i)] = QByteArray(kHelpers) + kBodies[std::size_t(i)];
@@ -181,7 +181,7 @@ const Compiled &compiled()
         }
         return c;
     }();
-    return c;
+    return compiledScripts;
 }
 
 } // namespace

@@ -2,9 +2,12 @@
 
 #include "logging.h"
 
-#include <hiredis/adapters/qt.h>
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
+// The adapter says `slots`, which QT_NO_KEYWORDS leaves undefined.
+#define slots Q_SLOTS
+#include <hiredis/adapters/qt.h>
+#undef slots
 
 namespace pairmatch {
 

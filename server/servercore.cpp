@@ -1,5 +1,6 @@
 #include "servercore.h"
 
+#include "clusternode.h"
 #include "connectiontrim.h"
 #include "epolldispatcher.h"
 #include "logging.h"
@@ -12,25 +13,6 @@
 namespace pairmatch {
 
 using namespace Qt::StringLiterals;
-
-class ServerCore::Busy
-{
-public:
-    explicit Busy(ServerCore &core)
-        : m_core(core)
-    {
-        ++m_core.m_depth;
-    }
-    ~Busy()
-    {
-        if (--m_core.m_depth == 0)
-            m_core.settle();
-    }
-    Q_DISABLE_COPY_MOVE(Busy)
-
-private:
-    ServerCore &m_core;
-};
 
 ServerCore::ServerCore(const ServerConfig &config, const Clock &clock, QObject *parent)
     : QObject(parent)
@@ -62,10 +44,19 @@ ServerCore::ServerCore(const ServerConfig &config, const Clock &clock, QObject *
             });
         }
     }
+    if (!config.redisUrl.isEmpty()) {
+        m_cluster = std::make_unique<ClusterNode>(*this, m_config);
+        m_view.setCluster(m_cluster.get());
+        m_cluster->start();
+    }
     m_timer.arm(m_view.nextTick());
 }
 
-ServerCore::~ServerCore() = default;
+ServerCore::~ServerCore()
+{
+    m_view.setCluster(nullptr);
+    m_cluster.reset();
+}
 
 void ServerCore::adopt(QWebSocket *webSocket, QTcpSocket *tcpSocket, const Route &route)
 {
@@ -120,6 +111,8 @@ void ServerCore::shutdown()
         if (!s.gone)
             forget(s, later);
     });
+    if (m_cluster)
+        m_cluster->shutdown();
     if (m_connections.size() == 0)
         Q_EMIT allConnectionsClosed();
 }
@@ -176,6 +169,13 @@ void ServerCore::onText(Session &s, const QString &text)
     ++s.messagesIn;
     if (!m_admission.text(s.id(), s.bucket, m_clock, m_out))
         return;
+    dispatch(s, text);
+}
+
+void ServerCore::dispatch(Session &s, const QString &text)
+{
+    if (m_cluster && m_cluster->takeText(s, text))
+        return;
     if (const auto error = m_codec.decode(text, s.endpoint(), m_message)) {
         m_out.sendError(s.id(), *error);
         return;
@@ -187,6 +187,10 @@ void ServerCore::onText(Session &s, const QString &text)
     case Command::Entry: {
         const Millis t = m_clock.now();
         s.userId = m_message.userId;
+        if (m_cluster) {
+            m_cluster->entry(s, m_message);
+            return;
+        }
         if (std::optional<Match> match
             = m_matchmaker.entry(s.id(), s.route().type, m_message, t, m_out)) {
             m_view.matchMade(*match, m_pairs.issue(*match, t, m_out));
@@ -194,10 +198,17 @@ void ServerCore::onText(Session &s, const QString &text)
         return;
     }
     case Command::Cancel:
-        m_matchmaker.cancel(s.id(), m_out);
+        if (m_cluster)
+            m_cluster->cancel(s);
+        else
+            m_matchmaker.cancel(s.id(), m_out);
         return;
     case Command::Prepared:
         s.userId = m_message.userId;
+        if (m_cluster && !m_pairs.find(s.route().pairId) && !m_pairs.pairOf(s.id())) {
+            m_cluster->preparedElsewhere(s, text);
+            return;
+        }
         m_pairs.prepared(s.id(), s.route().pairId, m_message, m_out);
         return;
     case Command::End:
@@ -257,6 +268,8 @@ void ServerCore::onTimer()
         }
     });
 
+    if (m_cluster)
+        m_cluster->advance(now);
     if (now >= m_view.nextTick())
         m_view.tick(now);
 }
@@ -267,8 +280,11 @@ void ServerCore::settle()
     for (std::size_t i = 0; i < m_out.effects.size(); ++i) {
         const Effect &e = m_out.effects[i];
         Session *s = m_connections.find(e.conn);
-        if (!s)
+        if (!s) {
+            if (m_cluster && ClusterRoutes::isProxy(e.conn))
+                m_cluster->effect(e); // may append; e is not used after
             continue;
+        }
         if (e.kind == Effect::Kind::Send) {
             if (s->queue(e.frame))
                 m_unflushed.push_back(s->id());
@@ -276,6 +292,8 @@ void ServerCore::settle()
             closeSession(*s, e.closeCode, e.reason); // may append; e is not used after
         }
     }
+    if (m_cluster && !m_out.events.empty())
+        m_cluster->pairEvents(m_out.events);
     if (!m_out.events.empty() || !m_out.queueEvents.empty() || !m_out.errors.empty())
         m_view.report(m_out);
     m_out.clear();
@@ -285,8 +303,11 @@ void ServerCore::settle()
     m_finished.clear();
     --m_depth;
 
-    m_timer.arm(std::min({m_pairs.nextDeadline(), m_pings.nextDeadline(),
-        m_closeGrace.nextDeadline(), m_view.nextTick()}));
+    Millis next = std::min({m_pairs.nextDeadline(), m_pings.nextDeadline(),
+        m_closeGrace.nextDeadline(), m_view.nextTick()});
+    if (m_cluster)
+        next = std::min(next, m_cluster->nextDeadline());
+    m_timer.arm(next);
 }
 
 // Runs at every pass of the event loop (see the constructor), so what one pass produced
@@ -307,6 +328,8 @@ void ServerCore::flushOutput()
         }
         m_flushing.clear();
     }
+    if (m_cluster)
+        m_cluster->flush();
 }
 
 void ServerCore::closeSession(Session &s, quint16 code, QLatin1StringView reason)
@@ -325,6 +348,8 @@ void ServerCore::forget(Session &s, Millis now)
 {
     s.gone = true;
     m_pings.remove(s.id());
+    if (m_cluster)
+        m_cluster->forget(s);
     if (s.endpoint() == Endpoint::Matching)
         m_matchmaker.remove(s.id(), m_out);
     else

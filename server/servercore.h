@@ -20,6 +20,7 @@
 
 #include <QObject>
 
+#include <memory>
 #include <vector>
 
 QT_BEGIN_NAMESPACE
@@ -29,6 +30,7 @@ QT_END_NAMESPACE
 
 namespace pairmatch {
 
+class ClusterNode;
 class Session;
 
 class ServerCore final : public QObject
@@ -61,6 +63,8 @@ public:
     const ServerConfig &config() const { return m_config; }
     const Clock &clock() const { return m_clock; }
     const PairTable &pairs() const { return m_pairs; }
+    // This node's part in a cluster; null without --redis.
+    ClusterNode *cluster() const { return m_cluster.get(); }
 
 Q_SIGNALS:
     void allConnectionsClosed();
@@ -70,10 +74,29 @@ private:
     static constexpr int kEagerFlushMaxEvents = 8;
 
     // Every entry point holds one; the outermost carries out what the machines asked for.
-    class Busy;
-    friend class Busy;
+    class Busy
+    {
+    public:
+        explicit Busy(ServerCore &core)
+            : m_core(core)
+        {
+            ++m_core.m_depth;
+        }
+        ~Busy()
+        {
+            if (--m_core.m_depth == 0)
+                m_core.settle();
+        }
+        Q_DISABLE_COPY_MOVE(Busy)
+
+    private:
+        ServerCore &m_core;
+    };
+    friend class ClusterNode; // the cluster's replies and batches enter as the sockets' do
 
     void onText(Session &session, const QString &text);
+    // A message past admission, to the machine it is for.
+    void dispatch(Session &session, const QString &text);
     void onBinary(Session &session);
     void onPong(Session &session, quint64 elapsedMs);
     void onDisconnected(Session &session);
@@ -95,6 +118,7 @@ private:
     DeadlineQueue<ConnId> m_closeGrace; // closing connections to cut if they linger
     ConnectionTable m_connections;
     OperatorView m_view;
+    std::unique_ptr<ClusterNode> m_cluster;
     DeadlineTimer m_timer;
 
     Output m_out; // reused for every step
