@@ -2,6 +2,8 @@
 
 #include <QSet>
 
+#include <algorithm>
+
 namespace pairmatch {
 
 ClusterBatchHeader ClusterLinks::nextHeader(const QByteArray &to)
@@ -32,33 +34,35 @@ ClusterLinks::Verdict ClusterLinks::received(const ClusterBatchHeader &h)
     }
     if (it == m_in.end()) {
         if (h.seq == 1) {
-            m_in.insert(h.sender, {h.instance, h.epoch, 1});
+            m_in.insert(h.sender, {h.instance, h.epoch, 1, 0, false});
             v.apply = true;
         } else {
             // Its first batches to this node were lost: start it over.
-            m_in.insert(h.sender, {h.instance, h.epoch + 1, 0});
+            m_in.insert(h.sender, {h.instance, h.epoch + 1, 0, h.epoch + 1, true});
             v.dropShared = true;
             v.askReset = h.epoch + 1;
         }
         return v;
     }
     Incoming &in = *it;
-    if (h.epoch < in.epoch)
-        return v; // numbered before the Reset this node asked for: already given up
-    if (h.epoch == in.epoch && h.seq == in.last + 1) {
+    if (in.renumbering) {
+        if (h.seq == 1 && h.epoch >= in.epoch) {
+            in = {h.instance, h.epoch, 1, in.asked, false};
+            v.apply = true;
+        }
+        return v; // numbered before the Reset this node asked for: given up already
+    }
+    if ((h.epoch == in.epoch && h.seq == in.last + 1) || (h.epoch > in.epoch && h.seq == 1)) {
+        in.epoch = h.epoch;
         in.last = h.seq;
         v.apply = true;
         return v;
     }
-    if (h.epoch > in.epoch && h.seq == 1) {
-        in.epoch = h.epoch;
-        in.last = 1;
-        v.apply = true;
-        return v;
-    }
-    // A hole, or a repeat: nothing more from this sender until it renumbers.
-    in.epoch = std::max(in.epoch, h.epoch) + 1;
+    // A hole (or a repeat): nothing more from this sender until it renumbers.
+    in.epoch = std::max({in.epoch, h.epoch, in.asked}) + 1;
+    in.asked = in.epoch;
     in.last = 0;
+    in.renumbering = true;
     v.dropShared = true;
     v.askReset = in.epoch;
     return v;
@@ -68,9 +72,8 @@ std::vector<std::pair<QByteArray, quint32>> ClusterLinks::resetAll()
 {
     std::vector<std::pair<QByteArray, quint32>> resets;
     for (auto it = m_in.begin(); it != m_in.end(); ++it) {
-        ++it->epoch;
-        it->last = 0;
-        resets.emplace_back(it.key(), it->epoch);
+        it->asked = std::max(it->asked, it->epoch) + 1;
+        resets.emplace_back(it.key(), it->asked);
     }
     return resets;
 }

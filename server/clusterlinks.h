@@ -1,11 +1,11 @@
 // The numbering of the batches between this node and each other node (pure): what the next
 // batch to a node is numbered, and whether a batch from a node may be applied. A batch is
-// applied only if it is the next one on its link; after a hole (a batch lost while a
-// subscriber reconnected, a Redis restart) or from a sender that restarted, nothing more is
-// applied from that sender until it renumbers from a new epoch, which this node asks for with
-// a Reset record. Whoever sees a hole forgets every pair and seat it shares with that node,
-// and so does the other side when the Reset reaches it: a hole costs the pairs across that
-// link a `none`, never a lost or reordered move.
+// applied only if it is the next one on its link. After a hole (a batch lost while this
+// node's subscription was down, a Redis restart) or from a sender that restarted, nothing
+// more is applied from that sender until it renumbers from a new epoch, which this node asks
+// for with a Reset record. Whoever sees a hole forgets every pair and seat it shares with
+// that node, and so does the other side when the Reset reaches it: a hole costs the pairs
+// across that link a `none`, never a lost or reordered move.
 #pragma once
 
 #include "clusterwire.h"
@@ -42,9 +42,9 @@ public:
     };
     Verdict received(const ClusterBatchHeader &header);
 
-    // After this node lost its own link to Redis: everything from every sender may have been
-    // lost. Returns the Reset each known sender must be sent; their batches until then are
-    // ignored.
+    // After this node lost its own link to Redis it forgot what it shared with every node:
+    // the Reset each known sender must be sent so that it forgets too. (What they sent while
+    // the link was down shows as a hole when their next batch comes.)
     std::vector<std::pair<QByteArray, quint32>> resetAll();
     // A node is dead: forget both directions (a new instance under its id starts afresh).
     void forget(const QByteArray &node);
@@ -57,6 +57,8 @@ private:
         quint64 instance = 0;
         quint32 epoch = 0;
         quint64 last = 0;
+        quint32 asked = 0; // the last epoch this node asked the sender to renumber from
+        bool renumbering = false; // after a hole: only a batch 1 of epoch >= `epoch` goes
     };
     struct Outgoing {
         quint32 epoch = 0;

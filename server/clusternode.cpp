@@ -496,7 +496,7 @@ void ClusterNode::onMessage(const QByteArray &payload)
         return;
     const ClusterLinks::Verdict v = m_links.received(h);
     if (v.dropShared)
-        dropPeer(h.sender);
+        dropPeer(h.sender, true);
     if (v.askReset) {
         qCInfo(lcNet).noquote() << u"cluster: a hole in the batches from node %1; its pairs "
                                    "with this node end"_s.arg(QString::fromLatin1(h.sender));
@@ -556,7 +556,7 @@ void ClusterNode::apply(const QByteArray &from, const ClusterRecord &r)
         return;
     case ClusterRecord::Kind::Reset:
         if (m_links.resetTo(from, r.epoch))
-            dropPeer(from);
+            dropPeer(from, true);
         return;
     }
 }
@@ -585,11 +585,17 @@ void ClusterNode::dispatchProxy(ConnId proxy, const QByteArray &pairId, QByteArr
     }
 }
 
-void ClusterNode::dropPeer(const QByteArray &node)
+void ClusterNode::dropPeer(const QByteArray &node, bool alive)
 {
     const Millis now = m_core.m_clock.now();
-    for (ConnId proxy : m_routes.dropPeer(node, m_core.m_out))
+    std::vector<ConnId> unbound;
+    for (ConnId proxy : m_routes.dropPeer(node, m_core.m_out, &unbound))
         m_core.m_pairs.leave(proxy, now, m_core.m_out);
+    if (alive) {
+        // What it made of them from batches it sent before it heard of this must go too.
+        for (ConnId conn : unbound)
+            batch(node).gone(conn);
+    }
 }
 
 void ClusterNode::dropAllPeers()
@@ -734,7 +740,7 @@ void ClusterNode::heartbeat()
             qCWarning(lcNet).noquote() << u"cluster: node %1 is dead (its heartbeat key "
                                           "expired); its pairs with this node end"_s.arg(
                                               QString::fromLatin1(dead));
-            dropPeer(dead);
+            dropPeer(dead, false);
             m_links.forget(dead);
         }
         if (status == "lost") {

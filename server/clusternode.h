@@ -97,7 +97,8 @@ private:
         const struct redisReply *reply);
     void apply(const QByteArray &from, const ClusterRecord &record);
     void dispatchProxy(ConnId proxy, const QByteArray &pairId, QByteArrayView text);
-    void dropPeer(const QByteArray &node);
+    // Forgets what is shared with `node`; `alive`: it is told which of its seats here left.
+    void dropPeer(const QByteArray &node, bool alive);
     void dropAllPeers();
     void putPair(const Pair &pair);
     ClusterBatchWriter &batch(const QByteArray &to);

@@ -53,12 +53,14 @@ void ClusterRoutes::orphan(ConnId conn, Binding &binding, Output &out)
         binding = {QByteArray(), SeatState::Over};
         return;
     case SeatState::Bound:
+        out.sendError(conn, ErrorCode::Unavailable);
         m_bindings.erase(conn);
         return;
     }
 }
 
-std::vector<ConnId> ClusterRoutes::dropPeer(const QByteArray &node, Output &out)
+std::vector<ConnId> ClusterRoutes::dropPeer(
+    const QByteArray &node, Output &out, std::vector<ConnId> *unbound)
 {
     std::vector<ConnId> gone;
     for (const auto &[id, p] : m_proxies) {
@@ -75,6 +77,8 @@ std::vector<ConnId> ClusterRoutes::dropPeer(const QByteArray &node, Output &out)
     std::sort(bound.begin(), bound.end()); // the order they connected in
     for (ConnId conn : bound)
         orphan(conn, m_bindings[conn], out);
+    if (unbound)
+        *unbound = std::move(bound);
     return gone;
 }
 

@@ -59,9 +59,11 @@ public:
     // pair as a connection that closed (`none` to a started opponent). Each local connection
     // bound to it is told what a seat is told when its pair cannot go on: `none` when the
     // pair had started (the connection stays open, orphaned: its pair is over), `invalid` and
-    // a close with 1000 while it waited for its opponent; a connection without a seat is
-    // simply unbound.
-    std::vector<ConnId> dropPeer(const QByteArray &node, Output &out);
+    // a close with 1000 while it waited for its opponent; one without a seat (its `prepared`
+    // perhaps on the way) gets `unavailable` and may try again. The local connections that
+    // were bound are listed in *unbound (the home, if alive, is told they left).
+    std::vector<ConnId> dropPeer(
+        const QByteArray &node, Output &out, std::vector<ConnId> *unbound = nullptr);
     // Every peer at once (this node lost Redis).
     std::vector<ConnId> dropAll(Output &out);
 
