@@ -39,6 +39,13 @@ public:
     Q_DISABLE_COPY_MOVE(AdminServer)
 
     bool listen();
+    // What the admin port answers to plain HTTP (no token): /metrics, /healthz, /readyz.
+    void setHttpHandler(WsServer::HttpHandler handler)
+    {
+        m_listener.setHttpHandler(std::move(handler));
+    }
+    // Reloads the TLS certificate and key of the admin port (WsServer::reloadTls).
+    bool reloadTls(QString *error) { return m_listener.reloadTls(error); }
     QString errorString() const { return m_listener.errorString(); }
     quint16 port() const { return m_listener.port(); }
     // ws://HOST:PORT/admin

@@ -34,7 +34,7 @@ bool DashboardLoader::load()
         candidates << env;
     const QString dir = executableDir();
     candidates << dir + u"/libpairmatch_dashboard.so"_s
-               << dir + u"/../lib/pairmatch/libpairmatch_dashboard.so"_s;
+               << dir + u"/" PAIRMATCH_MODULE_DIR_FROM_BINDIR "/libpairmatch_dashboard.so"_s;
     QStringList tried;
     for (const QString &file : std::as_const(candidates)) {
         if (!QFileInfo::exists(file)) {

@@ -21,7 +21,8 @@ public:
     Q_DISABLE_COPY_MOVE(DashboardLoader)
 
     // Finds and loads the module: $PAIRMATCH_DASHBOARD_MODULE, else next to the executable,
-    // else ../lib/pairmatch/ from it. False with errorString() when it cannot.
+    // else where it is installed (../lib/pairmatch/ from it, as the install layout says:
+    // cmake/PairmatchInstall.cmake). False with errorString() when it cannot.
     bool load();
     QString errorString() const { return m_error; }
 

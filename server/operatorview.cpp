@@ -9,6 +9,7 @@
 #include <QDateTime>
 
 #include <algorithm>
+#include <utility>
 
 namespace pairmatch {
 
@@ -24,6 +25,18 @@ QString latin1(const QByteArray &bytes)
 QString peerText(const Session &s)
 {
     return s.peerAddress.toString() + u':' + QString::number(s.peerPort);
+}
+
+LogFields sessionFields(const Session &s, int code)
+{
+    LogFields f;
+    f.conn = s.id();
+    f.userId = s.userId;
+    if (s.endpoint() == Endpoint::Round)
+        f.pairId = s.route().pairId;
+    f.remote = peerText(s);
+    f.code = code;
+    return f;
 }
 
 } // namespace
@@ -114,8 +127,9 @@ Snapshot OperatorView::snapshot() const
 
 void OperatorView::sessionOpened(const Session &s)
 {
-    qCInfo(lcNet).noquote() << u"conn %1 open %2 from %3"_s.arg(s.id()).arg(
-        latin1(routePath(s.route())), peerText(s));
+    ++m_counters.connectionsOpened[std::size_t(s.endpoint())];
+    PM_LOG_INFO(lcNet, sessionFields(s, 0),
+        u"conn %1 open %2 from %3"_s.arg(s.id()).arg(latin1(routePath(s.route())), peerText(s)));
     if (!m_observers)
         return;
     m_reportedSessions[s.id()] = {s.messagesIn, s.messagesOut, s.lastRttMs, s.userId};
@@ -127,12 +141,15 @@ void OperatorView::sessionOpened(const Session &s)
 
 void OperatorView::sessionClosed(const Session &s)
 {
-    qCInfo(lcNet).noquote() << u"conn %1 closed %2 (%3) after %4 ms, %5 in / %6 out"_s.arg(s.id())
-                                   .arg(s.finalCloseCode())
-                                   .arg(s.closedByServer() ? "by server"_L1 : "by client"_L1)
-                                   .arg(m_clock.now() - s.connectedAt)
-                                   .arg(s.messagesIn)
-                                   .arg(s.messagesOut);
+    m_kicked.erase(s.id());
+    const quint16 code = s.finalCloseCode();
+    PM_LOG_INFO(lcNet, sessionFields(s, code),
+        u"conn %1 closed %2 (%3) after %4 ms, %5 in / %6 out"_s.arg(s.id())
+            .arg(code)
+            .arg(s.closedByServer() ? "by server"_L1 : "by client"_L1)
+            .arg(m_clock.now() - s.connectedAt)
+            .arg(s.messagesIn)
+            .arg(s.messagesOut));
     if (!m_observers)
         return;
     m_reportedSessions.erase(s.id());
@@ -144,6 +161,7 @@ void OperatorView::sessionClosed(const Session &s)
 
 void OperatorView::forcedDisconnect(const Session &s, quint16 code, const QString &reason)
 {
+    ++m_counters.forcedDisconnects[code];
     ForcedDisconnect d;
     d.atMs = wallTime(m_clock.now());
     d.sessionId = s.id();
@@ -167,15 +185,15 @@ void OperatorView::forcedDisconnect(const Session &s, quint16 code, const QStrin
 
 void OperatorView::matchMade(const Match &match, const Pair &pair)
 {
-    ++m_matchesTotal;
+    ++m_counters.matches;
     ++m_matchesPerSecond[m_matchSlot];
-    qCInfo(lcMatch).noquote() << u"match type %1: %2 (conn %3) + %4 (conn %5) -> pair %6"_s
-                                     .arg(match.type)
-                                     .arg(latin1(match.newcomer.userId))
-                                     .arg(match.newcomer.conn)
-                                     .arg(latin1(match.waiter.userId))
-                                     .arg(match.waiter.conn)
-                                     .arg(latin1(pair.id));
+    PM_LOG_INFO(lcMatch, (LogFields {match.newcomer.conn, match.newcomer.userId, pair.id, {}, 0}),
+        u"match type %1: %2 (conn %3) + %4 (conn %5) -> pair %6"_s.arg(match.type)
+            .arg(latin1(match.newcomer.userId))
+            .arg(match.newcomer.conn)
+            .arg(latin1(match.waiter.userId))
+            .arg(match.waiter.conn)
+            .arg(latin1(pair.id)));
     LogEvent e = logEvent(LogEvent::Kind::MatchMade);
     e.sessionId = match.newcomer.conn;
     e.userId = latin1(match.newcomer.userId);
@@ -187,7 +205,9 @@ void OperatorView::matchMade(const Match &match, const Pair &pair)
 
 void OperatorView::kicked(const Session &s)
 {
-    qCInfo(lcAdmin).noquote() << u"operator kicks conn %1 (%2)"_s.arg(s.id()).arg(latin1(s.userId));
+    m_kicked.insert(s.id());
+    PM_LOG_INFO(lcAdmin, sessionFields(s, CloseCode::Kicked),
+        u"operator kicks conn %1 (%2)"_s.arg(s.id()).arg(latin1(s.userId)));
     LogEvent e = logEvent(LogEvent::Kind::Kicked);
     e.sessionId = s.id();
     e.userId = latin1(s.userId);
@@ -198,7 +218,9 @@ void OperatorView::kicked(const Session &s)
 
 void OperatorView::expired(const QByteArray &pairId, const std::array<QByteArray, 2> &userIds)
 {
-    qCInfo(lcAdmin).noquote() << u"operator expires pair %1"_s.arg(latin1(pairId));
+    m_expired.insert(pairId);
+    PM_LOG_INFO(lcAdmin, (LogFields {0, {}, pairId, {}, 0}),
+        u"operator expires pair %1"_s.arg(latin1(pairId)));
     LogEvent e = logEvent(LogEvent::Kind::Expired);
     e.pairId = latin1(pairId);
     e.userId = latin1(userIds[0]);
@@ -208,8 +230,9 @@ void OperatorView::expired(const QByteArray &pairId, const std::array<QByteArray
 
 void OperatorView::drainingChanged(bool draining)
 {
-    qCInfo(lcAdmin).noquote() << (draining ? u"operator starts draining: entry is refused"_s
-                                           : u"operator stops draining"_s);
+    PM_LOG_INFO(lcAdmin, LogFields {},
+        draining ? u"operator starts draining: entry is refused, /readyz answers 503"_s
+                 : u"operator stops draining"_s);
     record(logEvent(draining ? LogEvent::Kind::Drain : LogEvent::Kind::Undrain));
     if (m_observers) {
         AdminUpdate u;
@@ -237,23 +260,28 @@ void OperatorView::report(const Output &out)
         emitUpdate(u);
     }
 
+    const PairEvent *previous = nullptr;
     for (const PairEvent &e : out.events) {
+        const PairEvent *before = std::exchange(previous, &e);
         LogEvent log;
         switch (e.kind) {
         case PairEvent::Kind::Started:
             log = logEvent(LogEvent::Kind::PairStarted);
             break;
         case PairEvent::Kind::Replaced:
+            ++m_counters.takeovers;
             log = logEvent(LogEvent::Kind::Replaced);
             log.sessionId = e.conn;
             log.detail = u"conn %1 replaced conn %2"_s.arg(e.conn).arg(e.other);
             break;
         case PairEvent::Kind::Over: {
             const Pair *pair = m_pairs.find(e.pairId);
-            qCInfo(lcRound).noquote()
-                << u"pair %1 over: %2%3"_s.arg(latin1(e.pairId))
-                       .arg(pairOutcomeName(e.outcome))
-                       .arg(pair ? u" after %1 moves"_s.arg(pair->moves) : QString());
+            const PairOverReason reason = overReason(e, before);
+            ++m_counters.pairsOver[std::size_t(reason)];
+            PM_LOG_INFO(lcRound, (LogFields {0, {}, e.pairId, {}, 0}),
+                u"pair %1 over: %2%3"_s.arg(latin1(e.pairId))
+                    .arg(pairOverReasonName(reason))
+                    .arg(pair ? u" after %1 moves"_s.arg(pair->moves) : QString()));
             log = logEvent(e.outcome == PairOutcome::Ended ? LogEvent::Kind::PairEnded
                     : e.outcome == PairOutcome::None       ? LogEvent::Kind::PairNone
                                                            : LogEvent::Kind::PairInvalid);
@@ -286,6 +314,7 @@ void OperatorView::report(const Output &out)
     }
 
     for (const ErrorSent &error : out.errors) {
+        ++m_counters.errorsSent[std::size_t(error.code)];
         LogEvent log = logEvent(LogEvent::Kind::ErrorSent);
         log.sessionId = error.conn;
         log.detail = errorCodeName(error.code);
@@ -296,6 +325,37 @@ void OperatorView::report(const Output &out)
         }
         record(log);
     }
+}
+
+// An Over event's reason: the machines know ended/none/invalid; an operator's hand in it is
+// known here. A kick ends a started pair as `none` right after the kicked seat is freed
+// (Unseated, then Over, in the same step); an expiry fires the prepare timeout (`invalid`).
+PairOverReason OperatorView::overReason(const PairEvent &over, const PairEvent *before)
+{
+    switch (over.outcome) {
+    case PairOutcome::Ended:
+        return PairOverReason::Ended;
+    case PairOutcome::None:
+        if (before && before->kind == PairEvent::Kind::Unseated && before->pairId == over.pairId
+            && m_kicked.count(before->conn))
+            return PairOverReason::Kicked;
+        return PairOverReason::None;
+    case PairOutcome::Invalid:
+        if (m_expired.remove(over.pairId))
+            return PairOverReason::Expired;
+        return PairOverReason::Invalid;
+    }
+    return PairOverReason::None;
+}
+
+void OperatorView::handshakeRefused(int status)
+{
+    ++m_counters.handshakesRefused[status];
+}
+
+void OperatorView::deadPeersClosed(qsizetype count)
+{
+    m_counters.deadPeers += quint64(count);
 }
 
 void OperatorView::tick(Millis now)

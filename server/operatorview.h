@@ -1,30 +1,34 @@
 // What operators see of the server: the log lines, the recent forced disconnects and events,
 // a counters sample once a second, the whole state as a Snapshot and, while anyone observes
 // it, every change as an AdminUpdate (value structs from adminmessages.h, never display
-// text). It is told what happened by the core, from the Effects and events the machines
-// already emit, and reads the connection table and the machines; the bookkeeping of what it
-// last reported is its own, so sessions and pairs carry none.
+// text), and the counters /metrics reports (metriccounters.h, movetimer.h). It is told what
+// happened by the core, from the Effects and events the machines already emit, and reads the
+// connection table and the machines; the bookkeeping of what it last reported is its own, so
+// sessions and pairs carry none.
 #pragma once
 
 #include "adminmessages.h"
 #include "connectiontable.h"
 #include "effects.h"
+#include "metriccounters.h"
+#include "movetimer.h"
+#include "pairtable.h"
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 
 #include <array>
 #include <deque>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace pairmatch {
 
 class ClusterNode;
 class Matchmaker;
-class PairTable;
 class Session;
 struct Match;
-struct Pair;
 
 class OperatorView final : public QObject
 {
@@ -55,6 +59,17 @@ public:
     void drainingChanged(bool draining);
     // The pair, queue and error events of one step of the machines.
     void report(const Output &out);
+    // The players' listener refused a request with this HTTP status.
+    void handshakeRefused(int status);
+    // Connections closed for not answering pings.
+    void deadPeersClosed(qsizetype count);
+
+    // For /metrics: a text message came in; the output was flushed (see movetimer.h).
+    // Inline: they run on the per-move path.
+    void messageReceived() { m_moveTimer.messageReceived(); }
+    void outputFlushed() { m_moveTimer.outputFlushed(m_pairs.totalMoves()); }
+    const MetricCounters &counters() const { return m_counters; }
+    const DurationHistogram &moveDurations() const { return m_moveTimer.histogram(); }
 
     // The counters sample and the counters that move with every message go out once a
     // second (nothing is reported per message).
@@ -80,6 +95,7 @@ private:
     };
 
     qint64 wallTime(Millis t) const { return m_wallAtStart + (t - m_monoAtStart); }
+    PairOverReason overReason(const PairEvent &over, const PairEvent *before);
     LogEvent logEvent(LogEvent::Kind kind) const;
     void record(const LogEvent &event);
     void reportPair(const QByteArray &pairId);
@@ -104,7 +120,10 @@ private:
     // while observed: what the last updates said
     std::unordered_map<ConnId, ReportedSession> m_reportedSessions;
     QHash<QByteArray, quint64> m_reportedMoves; // by pairId
-    quint64 m_matchesTotal = 0;
+    MetricCounters m_counters;
+    MoveTimer m_moveTimer;
+    std::unordered_set<ConnId> m_kicked; // kicked, not yet closed: for PairOverReason::Kicked
+    QSet<QByteArray> m_expired; // expired, over not yet reported: for PairOverReason::Expired
     std::array<quint32, 60> m_matchesPerSecond {}; // ring, by second
     std::size_t m_matchSlot = 0;
     quint64 m_movesAtLastTick = 0;

@@ -1,6 +1,7 @@
 #include "options.h"
 
 #include "redisurl.h"
+#include "handshakepolicy.h"
 
 #include <QHostAddress>
 
@@ -173,6 +174,65 @@ std::vector<Flag> flags()
             o.config.adminToken = v.toUtf8();
             return QString();
         }});
+    f.push_back({u"allowed-origins"_s, u"LIST"_s,
+        u"Comma-separated browser origins (https://game.example.com) allowed to open a "
+        "WebSocket; another Origin gets HTTP 403. Default: any."_s,
+        [](const QString &v, Options &o) -> QString {
+            o.config.allowedOrigins.clear();
+            const QStringList items = v.split(u',', Qt::SkipEmptyParts);
+            for (const QString &item : items) {
+                const std::optional<QByteArray> origin
+                    = HandshakePolicy::normalizeOrigin(item.trimmed().toUtf8());
+                if (!origin) {
+                    return u"expected origins such as https://game.example.com, separated by "
+                           "commas; '%1' is not one"_s.arg(item.trimmed());
+                }
+                o.config.allowedOrigins.append(*origin);
+            }
+            if (o.config.allowedOrigins.isEmpty())
+                return u"expected at least one origin"_s;
+            return {};
+        }});
+    f.push_back({u"require-origin"_s, {},
+        u"Refuse (HTTP 403) a handshake without an Origin header, i.e. from anything but a "
+        "browser."_s,
+        [](const QString &, Options &o) {
+            o.config.requireOrigin = true;
+            return QString();
+        }});
+    f.push_back({u"max-connections-per-ip"_s, u"N"_s,
+        u"Connections at once from one address; beyond it that address gets HTTP 503 "
+        "(0: no limit, the default)."_s,
+        integer(&ServerConfig::maxConnectionsPerIp, 0, 100'000'000)});
+    f.push_back({u"metrics-host"_s, u"ADDR"_s,
+        u"Address of the --metrics-port listener (127.0.0.1)."_s, [](const QString &v, Options &o) {
+            const QString error = checkHost(v);
+            if (error.isEmpty())
+                o.config.metricsHost = v;
+            return error;
+        }});
+    f.push_back({u"metrics-port"_s, u"N"_s,
+        u"Port of a plain HTTP listener for /metrics, /healthz and /readyz (no token), off "
+        "unless given; 0 picks a free one. The admin port answers them too."_s,
+        port([](Options &o, int n) { o.config.metricsPort = n; }, 0)});
+    f.push_back({u"log-format"_s, u"FORMAT"_s,
+        u"text (the default) or json: one JSON object per line for log shippers."_s,
+        [](const QString &v, Options &o) {
+            const std::optional<LogFormat> format = parseLogFormat(v.trimmed());
+            if (!format)
+                return u"expected text or json"_s;
+            o.logFormat = *format;
+            return QString();
+        }});
+    f.push_back({u"log-level"_s, u"LEVEL"_s,
+        u"debug, info (the default), warning or error: the least severe level logged."_s,
+        [](const QString &v, Options &o) {
+            const std::optional<LogLevel> level = parseLogLevel(v.trimmed());
+            if (!level)
+                return u"expected debug, info, warning or error"_s;
+            o.logLevel = *level;
+            return QString();
+        }});
     f.push_back({u"attach"_s, u"URL"_s,
         u"Open the dashboard only, attached to ws://HOST:PORT/admin of a running "
         "server (token from --admin-token)."_s,
@@ -187,16 +247,27 @@ std::vector<Flag> flags()
 
 } // namespace
 
+QString optionsDescription()
+{
+    return u"pairmatch: two-player matchmaking and round-relay WebSocket server.\n"
+           "Every flag can also be set with PAIRMATCH_<FLAG> (e.g. PAIRMATCH_PORT=9000); the "
+           "flag wins."_s;
+}
+
+std::vector<OptionDoc> optionDocs()
+{
+    std::vector<OptionDoc> docs;
+    for (const Flag &flag : flags())
+        docs.push_back({flag.name, flag.valueName, flag.help, envName(flag.name)});
+    return docs;
+}
+
 OptionsResult parseOptions(const QStringList &arguments, const QProcessEnvironment &environment)
 {
     OptionsResult result;
     const std::vector<Flag> all = flags();
 
-    const CommandLine line = parseCommandLine(arguments, u"pairmatch"_s,
-        u"pairmatch: two-player matchmaking and round-relay WebSocket server.\n"
-        "Every flag can also be set with PAIRMATCH_<FLAG> (e.g. PAIRMATCH_PORT=9000); the "
-        "flag wins."_s,
-        all);
+    const CommandLine line = parseCommandLine(arguments, u"pairmatch"_s, optionsDescription(), all);
     if (commandLineFinished(line, result))
         return result;
     const auto fail = [&](const QString &text) {

@@ -3,10 +3,13 @@
 #pragma once
 
 #include "commandline.h"
+#include "logging.h"
 #include "serverconfig.h"
 
 #include <QProcessEnvironment>
 #include <QStringList>
+
+#include <vector>
 
 namespace pairmatch {
 
@@ -14,6 +17,8 @@ struct Options {
     ServerConfig config;
     bool noGui = false;
     QString attachUrl; // --attach: the dashboard only, on a remote server's admin API
+    LogFormat logFormat = LogFormat::Text;
+    LogLevel logLevel = LogLevel::Info;
 };
 
 struct OptionsResult {
@@ -25,5 +30,17 @@ struct OptionsResult {
 
 OptionsResult parseOptions(const QStringList &arguments,
     const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment());
+
+// The flag table as --help shows it, each flag with its environment variable: the one source
+// of the man page (pairmatch.1, made at build time) as of --help.
+struct OptionDoc {
+    QString name; // without the dashes
+    QString valueName; // empty: a switch
+    QString help;
+    QString environment; // PAIRMATCH_...
+};
+std::vector<OptionDoc> optionDocs();
+// The description --help starts with.
+QString optionsDescription();
 
 } // namespace pairmatch

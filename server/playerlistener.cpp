@@ -1,5 +1,7 @@
 #include "playerlistener.h"
 
+#include "handshakepolicy.h"
+#include "logging.h"
 #include "servercore.h"
 #include "webcontent.h"
 
@@ -7,21 +9,40 @@
 
 namespace pairmatch {
 
+using namespace Qt::StringLiterals;
+
 std::unique_ptr<WsServer> makePlayerListener(ServerCore &core, const ServerConfig &config)
 {
     const ListenConfig listen {
         config.host, config.port, config.tlsCertFile, config.tlsKeyFile, config.handshakeTimeoutMs};
     const qint64 maxConnections = config.maxConnections;
-    auto gate = [&core, maxConnections](const HttpRequest &request) {
+    auto gate = [&core, maxConnections, policy = HandshakePolicy(config)](
+                    const HttpRequest &request) {
         Route route = parseRoute(request.target);
-        if (route.httpStatus == 200
-            && (core.isShuttingDown()
-                || core.connectionCount() + request.pendingConnections > maxConnections)) {
+        if (route.httpStatus != 200)
+            return route;
+        if (core.isShuttingDown()
+            || core.connectionCount() + request.pendingConnections > maxConnections) {
             route.httpStatus = 503;
+            return route;
+        }
+        const QByteArrayView origin = request.header("Origin");
+        const qint64 fromAddress = policy.capsAddresses()
+            ? core.connections().countFrom(request.peer) + request.pendingFromPeer
+            : 0;
+        const HandshakePolicy::Verdict verdict = policy.judge(origin, fromAddress);
+        if (verdict != HandshakePolicy::Verdict::Admit) {
+            route.httpStatus = HandshakePolicy::httpStatus(verdict);
+            const QString remote = request.peer.toString();
+            PM_LOG_INFO(lcNet, (LogFields {0, {}, {}, remote, route.httpStatus}),
+                u"handshake from %1 refused: %2%3"_s.arg(remote, HandshakePolicy::describe(verdict),
+                    origin.isEmpty() ? QString()
+                                     : u" (Origin: %1)"_s.arg(QString::fromUtf8(
+                                         origin.first(qMin<qsizetype>(origin.size(), 200))))));
         }
         return route;
     };
-    auto server = std::make_unique<WsServer>(core.clock(), listen, gate);
+    auto server = std::make_unique<WsServer>(core.clock(), listen, std::move(gate));
     if (config.web) {
         auto web = std::make_shared<const WebContent>();
         server->setHttpHandler([web](const HttpRequest &request) {
@@ -29,6 +50,8 @@ std::unique_ptr<WsServer> makePlayerListener(ServerCore &core, const ServerConfi
         });
     }
     QObject::connect(server.get(), &WsServer::opened, &core, &ServerCore::adopt);
+    QObject::connect(
+        server.get(), &WsServer::refused, &core.view(), &OperatorView::handshakeRefused);
     return server;
 }
 

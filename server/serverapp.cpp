@@ -5,6 +5,7 @@
 #include "commandline.h"
 #include "logging.h"
 #include "redisurl.h"
+#include "opsendpoints.h"
 #include "playerlistener.h"
 #include "servercore.h"
 #include "signalwatcher.h"
@@ -29,6 +30,14 @@ ServerConfig withInstance(ServerConfig config)
             config.nodeId = randomNodeId();
     }
     return config;
+}
+
+QString httpUrl(const WsServer &server, const char *path)
+{
+    const QHostAddress a = server.address();
+    const QString host
+        = a.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + a.toString() + u']' : a.toString();
+    return u"http://%1:%2%3"_s.arg(host).arg(server.port()).arg(QLatin1StringView(path));
 }
 
 } // namespace
@@ -94,16 +103,27 @@ bool ServerApp::start()
         m_error = m_players->errorString();
         return false;
     }
+    m_ops = std::make_unique<OpsEndpoints>(*m_core, m_players.get());
     if (m_config.adminPort >= 0) {
         m_admin = std::make_unique<AdminServer>(*m_core, m_config);
+        m_admin->setHttpHandler(m_ops->handler());
         if (!m_admin->listen()) {
             m_error = u"admin API: "_s + m_admin->errorString();
+            return false;
+        }
+    }
+    if (m_config.metricsPort >= 0) {
+        m_metrics = makeMetricsListener(*m_core, m_config, *m_ops);
+        if (!m_metrics->listen()) {
+            m_error = u"metrics: "_s + m_metrics->errorString();
             return false;
         }
     }
     printLine(stdout, u"listening on "_s + m_players->url());
     if (m_admin)
         printLine(stdout, u"admin on "_s + m_admin->url());
+    if (m_metrics)
+        printLine(stdout, u"metrics on "_s + httpUrl(*m_metrics, "/metrics"));
     return true;
 }
 
@@ -124,6 +144,10 @@ bool ServerApp::isShuttingDown() const
 
 void ServerApp::onSignal(int signal)
 {
+    if (signal == SIGHUP) {
+        reloadCertificates();
+        return;
+    }
     if (!m_core->isShuttingDown()) {
         qCInfo(lcNet).noquote() << u"signal %1: shutting down, closing %2 connections"_s.arg(signal)
                                        .arg(m_core->connectionCount());
@@ -147,6 +171,28 @@ void ServerApp::shutdown()
         m_admin->close();
     m_deadline.start(int(m_config.closeGraceMs) + 1500);
     m_core->shutdown();
+}
+
+// SIGHUP: the certificate and key files are read again; new connections get the new pair,
+// open ones keep theirs. A bad new pair is logged and the old one kept.
+void ServerApp::reloadCertificates()
+{
+    if (m_config.tlsCertFile.isEmpty()) {
+        qCInfo(lcNet) << "SIGHUP: no TLS certificate is configured (--tls-cert): nothing to reload";
+        return;
+    }
+    QString error;
+    QString summary;
+    if (!m_players->reloadTls(&error, &summary)) {
+        qCWarning(lcNet).noquote() << u"SIGHUP: TLS certificate not reloaded, the one in use is "
+                                      "kept: "_s
+                + error;
+        return;
+    }
+    if (m_admin && !m_admin->reloadTls(&error))
+        qCWarning(lcAdmin).noquote() << u"SIGHUP: admin port: "_s + error;
+    qCInfo(lcNet).noquote() << u"SIGHUP: TLS certificate reloaded from %1 (%2): new connections "
+                               "use it"_s.arg(m_config.tlsCertFile, summary);
 }
 
 } // namespace pairmatch

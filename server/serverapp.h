@@ -15,6 +15,7 @@
 namespace pairmatch {
 
 class AdminServer;
+class OpsEndpoints;
 class ServerCore;
 class SignalWatcher;
 class WsServer;
@@ -28,8 +29,9 @@ public:
     ~ServerApp() override;
     Q_DISABLE_COPY_MOVE(ServerApp)
 
-    // Watches SIGTERM, SIGINT and SIGHUP, listens, and prints `listening on ws://HOST:PORT`
-    // (and `admin on ...`) on stdout. False, with errorString(), when it cannot listen.
+    // Watches SIGTERM, SIGINT (shut down) and SIGHUP (reload the TLS certificate and key),
+    // listens, and prints `listening on ws://HOST:PORT` (and `admin on ...`, `metrics on
+    // ...`) on stdout. False, with errorString(), when it cannot listen.
     bool start();
     QString errorString() const { return m_error; }
     // The exit status the process should end with: 0, or 2 when a cluster refused this node
@@ -55,12 +57,16 @@ Q_SIGNALS:
 private:
     void onSignal(int signal);
     void finishIfDone();
+    void reloadCertificates();
 
     ServerConfig m_config;
     SteadyClock m_clock;
     std::unique_ptr<ServerCore> m_core;
     std::unique_ptr<WsServer> m_players;
+    std::unique_ptr<OpsEndpoints> m_ops;
     std::unique_ptr<AdminServer> m_admin;
+    // Open until the process ends: /readyz answers 503 all through a shutdown.
+    std::unique_ptr<WsServer> m_metrics;
     std::unique_ptr<SignalWatcher> m_signals;
     QTimer m_deadline;
     QString m_error;

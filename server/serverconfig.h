@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 
 namespace pairmatch {
@@ -27,6 +28,12 @@ struct ServerConfig {
     QString tlsCertFile; // PEM; with tlsKeyFile: wss:// instead of ws://
     QString tlsKeyFile;
     bool web = true; // the web game at / on the players' port (resources/web/)
+    // Browser origins allowed to open a WebSocket ("https://game.example.com", lower case,
+    // no trailing slash); empty: any. A handshake without Origin is let in unless
+    // requireOrigin.
+    QList<QByteArray> allowedOrigins;
+    bool requireOrigin = false;
+    qint64 maxConnectionsPerIp = 0; // open WebSockets and handshakes from one address; 0: off
 
     // cluster (docs/scaling.md): off unless redisUrl is set
     QString redisUrl; // redis://HOST:PORT[/DB]
@@ -38,6 +45,11 @@ struct ServerConfig {
     QString adminHost = QStringLiteral("127.0.0.1");
     int adminPort = -1; // -1: no admin listener; 0: any free port
     QByteArray adminToken;
+
+    // /metrics, /healthz, /readyz over plain HTTP without a token, off unless metricsPort
+    // is set (the admin port answers them too)
+    QString metricsHost = QStringLiteral("127.0.0.1");
+    int metricsPort = -1; // -1: no metrics listener; 0: any free port
 };
 
 } // namespace pairmatch

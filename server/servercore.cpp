@@ -166,6 +166,7 @@ void ServerCore::onText(Session &s, const QString &text)
     if (s.isClosing())
         return;
     Busy busy(*this);
+    m_view.messageReceived(); // for /metrics: the clock is read once per batch (movetimer.h)
     ++s.messagesIn;
     if (!m_admission.text(s.id(), s.bucket, m_clock, m_out))
         return;
@@ -260,6 +261,8 @@ void ServerCore::onTimer()
     }
     for (ConnId id : m_dead)
         m_out.close(id, CloseCause::PingTimeout);
+    if (!m_dead.empty())
+        m_view.deadPeersClosed(qsizetype(m_dead.size()));
 
     m_closeGrace.popDue(now, [this](ConnId id) {
         if (Session *s = m_connections.find(id)) {
@@ -330,6 +333,7 @@ void ServerCore::flushOutput()
     }
     if (m_cluster)
         m_cluster->flush();
+    m_view.outputFlushed(); // for /metrics: times the moves of this batch (movetimer.h)
 }
 
 void ServerCore::closeSession(Session &s, quint16 code, QLatin1StringView reason)

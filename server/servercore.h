@@ -59,6 +59,9 @@ public:
 
     // What operators see: snapshot, updates, counters.
     OperatorView &view() { return m_view; }
+    const OperatorView &view() const { return m_view; }
+    const ConnectionTable &connections() const { return m_connections; }
+    const Matchmaker &matchmaker() const { return m_matchmaker; }
 
     const ServerConfig &config() const { return m_config; }
     const Clock &clock() const { return m_clock; }

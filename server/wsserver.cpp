@@ -2,11 +2,9 @@
 
 #include "connectiontrim.h"
 #include "logging.h"
+#include "tlscredentials.h"
 
-#include <QFile>
-#include <QSslCertificate>
 #include <QSslConfiguration>
-#include <QSslKey>
 #include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -113,46 +111,20 @@ WsServer::WsServer(const Clock &clock, ListenConfig config, Gate gate, QObject *
     connect(&m_handshaker, &QWebSocketServer::newConnection, this, &WsServer::onUpgraded);
 }
 
-WsServer::~WsServer() = default;
+WsServer::~WsServer()
+{
+    close(); // before the tables go: an accepted socket destroyed with the listener forgets itself
+}
 
 bool WsServer::listen()
 {
     if (!m_config.tlsCertFile.isEmpty()) {
-        QFile certFile(m_config.tlsCertFile);
-        QFile keyFile(m_config.tlsKeyFile);
-        if (!certFile.open(QIODevice::ReadOnly)) {
-            m_error = u"cannot read --tls-cert %1: %2"_s.arg(
-                certFile.fileName(), certFile.errorString());
+        TlsCredentials tls = loadTlsCredentials(m_config.tlsCertFile, m_config.tlsKeyFile);
+        if (!tls.configuration) {
+            m_error = tls.error;
             return false;
         }
-        if (!keyFile.open(QIODevice::ReadOnly)) {
-            m_error
-                = u"cannot read --tls-key %1: %2"_s.arg(keyFile.fileName(), keyFile.errorString());
-            return false;
-        }
-        const QList<QSslCertificate> chain
-            = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
-        const QByteArray keyPem = keyFile.readAll();
-        QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
-        if (key.isNull())
-            key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
-        if (chain.isEmpty()) {
-            m_error = u"--tls-cert %1 holds no PEM certificate"_s.arg(certFile.fileName());
-            return false;
-        }
-        if (key.isNull()) {
-            m_error = u"--tls-key %1 holds no PEM RSA or EC private key (encrypted keys are not "
-                      "supported)"_s.arg(keyFile.fileName());
-            return false;
-        }
-        if (!QSslSocket::supportsSsl()) {
-            m_error = u"TLS is not available in this Qt build"_s;
-            return false;
-        }
-        m_tls = std::make_unique<QSslConfiguration>(QSslConfiguration::defaultConfiguration());
-        m_tls->setLocalCertificateChain(chain);
-        m_tls->setPrivateKey(key);
-        m_tls->setPeerVerifyMode(QSslSocket::VerifyNone);
+        m_tls = std::make_unique<QSslConfiguration>(std::move(*tls.configuration));
         m_listener->tls = m_tls.get();
     }
     const QHostAddress address = m_config.host == "localhost"_L1
@@ -164,6 +136,23 @@ bool WsServer::listen()
                       .arg(m_listener->errorString());
         return false;
     }
+    return true;
+}
+
+bool WsServer::reloadTls(QString *error, QString *summary)
+{
+    if (!m_tls) {
+        *error = u"no TLS certificate is configured"_s;
+        return false;
+    }
+    TlsCredentials tls = loadTlsCredentials(m_config.tlsCertFile, m_config.tlsKeyFile);
+    if (!tls.configuration) {
+        *error = tls.error;
+        return false;
+    }
+    *m_tls = std::move(*tls.configuration); // the listener reads it at each accept
+    if (summary)
+        *summary = tls.summary;
     return true;
 }
 
@@ -191,6 +180,7 @@ void WsServer::close()
     const QList<QTcpSocket *> pending = m_pending.keys();
     m_pending.clear();
     m_byPeer.clear();
+    m_pendingByAddress.clear();
     for (QTcpSocket *socket : pending)
         socket->abort();
 }
@@ -202,6 +192,7 @@ void WsServer::onNewConnection()
         const PeerKey peer {socket->peerAddress(), socket->peerPort()};
         m_pending.insert(socket, Pending {peer, {}, false});
         m_byPeer.insert(peer, socket);
+        ++m_pendingByAddress[peer.address];
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onRequestData(socket); });
         connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
             forget(socket);
@@ -244,6 +235,8 @@ void WsServer::onRequestData(QTcpSocket *socket)
     request.version = version;
     request.headers = headView.sliced(eol + 2, end - eol - 2);
     request.pendingConnections = m_pending.size();
+    request.peer = it->peer.address;
+    request.pendingFromPeer = m_pendingByAddress.value(it->peer.address);
     if (!request.header("Upgrade").toByteArray().toLower().contains("websocket")) {
         answerPlainRequest(socket, request);
         return;
@@ -315,9 +308,11 @@ void WsServer::onTimer()
 
 void WsServer::refuse(QTcpSocket *socket, int status)
 {
-    qCInfo(lcNet).noquote() << u"refused %1:%2 with HTTP %3"_s.arg(socket->peerAddress().toString())
-                                   .arg(socket->peerPort())
-                                   .arg(status);
+    const QString remote
+        = socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
+    PM_LOG_INFO(lcNet, (LogFields {0, {}, {}, remote, status}),
+        u"refused %1 with HTTP %2"_s.arg(remote).arg(status));
+    Q_EMIT refused(status);
     respond(socket, httpRefusal(status));
 }
 
@@ -338,6 +333,9 @@ void WsServer::forget(QTcpSocket *socket)
     const auto byPeer = m_byPeer.find(it->peer);
     if (byPeer != m_byPeer.end() && byPeer.value() == socket)
         m_byPeer.erase(byPeer);
+    if (const auto n = m_pendingByAddress.find(it->peer.address);
+        n != m_pendingByAddress.end() && --n.value() <= 0)
+        m_pendingByAddress.erase(n);
     m_pending.erase(it);
 }
 

@@ -46,6 +46,8 @@ struct HttpRequest {
     QByteArrayView version; // HTTP/1.1
     QByteArrayView headers; // the header lines, CRLF-separated
     qsizetype pendingConnections = 0; // accepted by this listener, WebSocket not open yet
+    QHostAddress peer; // who asks
+    qsizetype pendingFromPeer = 0; // of pendingConnections, from peer's address
     // A header's value, trimmed (the first of that name, case-insensitive); empty if absent.
     QByteArrayView header(QByteArrayView name) const;
 };
@@ -71,6 +73,10 @@ public:
 
     // Loads the certificate (when configured) and listens.
     bool listen();
+    // Reads the certificate and key files again (tlscredentials.h): connections accepted from
+    // now on get the new pair, open ones keep theirs. False, with the old pair kept and
+    // `error` set, when the new one is bad or TLS is not configured.
+    bool reloadTls(QString *error, QString *summary = nullptr);
     QString errorString() const { return m_error; }
     QHostAddress address() const;
     quint16 port() const;
@@ -87,6 +93,8 @@ public:
 Q_SIGNALS:
     // A WebSocket opened; the receiver owns it (the TCP socket goes with it).
     void opened(QWebSocket *webSocket, QTcpSocket *tcpSocket, const pairmatch::Route &route);
+    // A request was refused with this HTTP status (counted for /metrics).
+    void refused(int status);
 
 private:
     class Listener;
@@ -127,6 +135,7 @@ private:
     QWebSocketServer m_handshaker;
     QHash<QTcpSocket *, Pending> m_pending;
     QHash<PeerKey, QTcpSocket *> m_byPeer;
+    QHash<QHostAddress, qsizetype> m_pendingByAddress; // for HttpRequest::pendingFromPeer
     DeadlineQueue<QPointer<QTcpSocket>> m_handshakeTimeouts;
     DeadlineTimer m_timer;
     QString m_error;

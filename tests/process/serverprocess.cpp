@@ -1,6 +1,10 @@
 #include "serverprocess.h"
 
 #include "clientplay.h"
+#include "pairsetup.h"
+#include "playerchecks.h"
+#include "testplayer.h"
+#include "waituntil.h"
 
 #include <QDeadlineTimer>
 #include <QRegularExpression>
@@ -119,6 +123,37 @@ bool ServerProcess::sendSignal(int signal)
 {
     const qint64 id = pid();
     return id > 0 && ::kill(pid_t(id), signal) == 0;
+}
+
+bool ServerProcess::waitForStderr(const QByteArray &text, int times, int timeoutMs)
+{
+    return waitUntil(
+        [&] {
+            drain();
+            return m_stderr.count(text) >= times;
+        },
+        timeoutMs);
+}
+
+QString ServerProcess::waitForStdoutLine(const QString &prefix, int timeoutMs)
+{
+    QString found;
+    waitUntil(
+        [&] {
+            drain();
+            // complete lines only
+            const QByteArray complete = m_stdout.left(m_stdout.lastIndexOf('\n') + 1);
+            const QStringList lines = QString::fromLocal8Bit(complete).split(u'\n');
+            for (const QString &line : lines) {
+                if (line.startsWith(prefix)) {
+                    found = line.sliced(prefix.size());
+                    return true;
+                }
+            }
+            return false;
+        },
+        timeoutMs);
+    return found;
 }
 
 QUrl ServerProcess::url(const QString &path) const

@@ -30,6 +30,8 @@ public:
 
     void start(
         const QStringList &arguments, const QProcessEnvironment &environment = cleanEnvironment());
+    // Before start(): the child's stdin reads this file (a terminal, /dev/null...).
+    void setStandardInputFile(const QString &path) { m_process.setStandardInputFile(path); }
     // Waits for the first stdout line and checks it is `listening on ws://HOST:PORT`.
     // On false, error() tells why.
     bool waitListening(int timeoutMs = kStartTimeoutMs);
@@ -39,6 +41,11 @@ public:
     // Waits for the end while the event loop runs (the test's clients keep talking).
     bool waitFinished(int timeoutMs);
     bool sendSignal(int signal);
+    // Waits while the event loop runs until stderr holds `text` at least `times` times.
+    bool waitForStderr(const QByteArray &text, int times = 1, int timeoutMs = kStartTimeoutMs);
+    // Waits for a stdout line starting with prefix ("admin on ", "metrics on ") and returns
+    // the rest of it; empty on timeout.
+    QString waitForStdoutLine(const QString &prefix, int timeoutMs = kStartTimeoutMs);
 
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
     qint64 pid() const { return m_process.processId(); }

@@ -79,7 +79,9 @@ void TestCli::help()
     const QString text = QString::fromLocal8Bit(run.standardOutput());
     const QStringList flags {u"--no-gui"_s, u"--host"_s, u"--port"_s, u"--prepare-timeout-ms"_s,
         u"--ping-interval-ms"_s, u"--ping-timeout-ms"_s, u"--rate-limit"_s, u"--rate-burst"_s,
-        u"--max-frame-bytes"_s, u"--max-connections"_s, u"--web"_s, u"--help"_s, u"--version"_s};
+        u"--max-frame-bytes"_s, u"--max-connections"_s, u"--allowed-origins"_s,
+        u"--require-origin"_s, u"--max-connections-per-ip"_s, u"--metrics-port"_s,
+        u"--log-format"_s, u"--log-level"_s, u"--web"_s, u"--help"_s, u"--version"_s};
     for (const QString &f : flags)
         QVERIFY2(text.contains(f), qPrintable(f + u" is missing from --help:\n"_s + text));
     QVERIFY2(run.standardError().isEmpty(), run.standardError().constData());
@@ -127,6 +129,18 @@ void TestCli::badValue_data()
         << ok + QStringList {u"--ping-interval-ms"_s, u"x"_s} << u"--ping-interval-ms"_s;
     QTest::newRow("ping-timeout-ms -5")
         << ok + QStringList {u"--ping-timeout-ms"_s, u"-5"_s} << u"--ping-timeout-ms"_s;
+    QTest::newRow("allowed-origins without scheme")
+        << ok + QStringList {u"--allowed-origins"_s, u"game.example.com"_s}
+        << u"--allowed-origins"_s;
+    QTest::newRow("max-connections-per-ip -1")
+        << ok + QStringList {u"--max-connections-per-ip"_s, u"-1"_s}
+        << u"--max-connections-per-ip"_s;
+    QTest::newRow("metrics-port 70000")
+        << ok + QStringList {u"--metrics-port"_s, u"70000"_s} << u"--metrics-port"_s;
+    QTest::newRow("log-format xml")
+        << ok + QStringList {u"--log-format"_s, u"xml"_s} << u"--log-format"_s;
+    QTest::newRow("log-level loud")
+        << ok + QStringList {u"--log-level"_s, u"loud"_s} << u"--log-level"_s;
     // QCommandLineParser names an unknown option without its dashes
     QTest::newRow("unknown flag") << ok + QStringList {u"--bogus-flag"_s} << u"bogus-flag"_s;
     QTest::newRow("stray argument") << ok + QStringList {u"stray"_s} << u"stray"_s;
