@@ -66,9 +66,10 @@ ClusterNode::ClusterNode(ServerCore &core, const ServerConfig &config, QObject *
     , m_config(config)
     , m_self(config.nodeId.isEmpty() ? randomNodeId() : config.nodeId)
     , m_links(m_self, config.clusterInstance ? config.clusterInstance : randomInstance())
-    , m_link(*parseRedisUrl(config.redisUrl), "pairmatch:ch:" + m_self, core.clock(),
+    , m_link(*parseRedisUrl(config.redisUrl), "pairmatch:ch:" + m_self, m_clock,
           std::max<Millis>(3000, config.nodeTtlMs))
     , m_codec(CodecLimits {config.maxUserBytes, config.maxDataBytes})
+    , m_timer(m_clock, [this] { onTimer(); })
 {
     connect(&m_link, &RedisLink::up, this, &ClusterNode::onLinkUp);
     connect(&m_link, &RedisLink::down, this, &ClusterNode::onLinkDown);
@@ -131,6 +132,7 @@ void ClusterNode::start()
         QString::fromLatin1(m_self), m_config.redisUrl)
                                    .arg(m_config.nodeTtlMs);
     m_link.start();
+    rearm();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -654,7 +656,7 @@ void ClusterNode::resync()
                 return;
             m_registered = true;
             qCInfo(lcNet).noquote() << u"cluster: node %1 joined"_s.arg(QString::fromLatin1(m_self));
-            m_nextHeartbeat = m_core.m_clock.now() + m_config.nodeTtlMs / 3;
+            m_nextHeartbeat = m_clock.now() + m_config.nodeTtlMs / 3;
             dropAllPeers();
             for (const auto &[node, epoch] : m_links.resetAll())
                 batch(node).reset(epoch);
@@ -694,16 +696,15 @@ void ClusterNode::putPair(const Pair &pair)
     m_link.script(ClusterScript::PairPut, args);
 }
 
-Millis ClusterNode::nextDeadline() const
+void ClusterNode::rearm()
 {
-    Millis next = m_link.nextDeadline();
-    if (m_registered && m_link.isUp())
-        next = std::min(next, m_nextHeartbeat);
-    return next;
+    m_timer.arm(nextDeadline());
 }
 
-void ClusterNode::advance(Millis now)
+void ClusterNode::onTimer()
 {
+    ServerCore::Busy busy(m_core);
+    const Millis now = m_clock.now();
     m_link.advance(now);
     if (m_registered && m_link.isUp() && now >= m_nextHeartbeat) {
         m_nextHeartbeat = now + std::max<Millis>(1, m_config.nodeTtlMs / 3);
@@ -711,6 +712,14 @@ void ClusterNode::advance(Millis now)
         if (m_core.m_view.isObserved())
             refreshView();
     }
+}
+
+Millis ClusterNode::nextDeadline() const
+{
+    Millis next = m_link.nextDeadline();
+    if (m_registered && m_link.isUp())
+        next = std::min(next, m_nextHeartbeat);
+    return next;
 }
 
 void ClusterNode::heartbeat()
@@ -835,7 +844,7 @@ ClusterState ClusterNode::state() const
     s.linkUp = isUp();
     if (!s.linkUp) {
         const qint64 wallNow = QDateTime::currentMSecsSinceEpoch();
-        s.downSinceMs = wallNow - (m_core.m_clock.now() - m_link.downSince());
+        s.downSinceMs = wallNow - (m_clock.now() - m_link.downSince());
         s.lastError = m_link.lastError();
     }
     s.queues = m_queueLengths;

@@ -13,6 +13,7 @@
 #include "clusterlinks.h"
 #include "clusterroutes.h"
 #include "clusterwire.h"
+#include "deadlinetimer.h"
 #include "effects.h"
 #include "messagecodec.h"
 #include "pairtable.h"
@@ -69,8 +70,9 @@ public:
     void pairEvents(const std::vector<PairEvent> &events);
     // Once per pass of the event loop: what this pass produced leaves.
     void flush();
-    Millis nextDeadline() const;
-    void advance(Millis now);
+    // After each step: the cluster's own timer is set for its next deadline. The cluster
+    // runs on real time even when the core runs on a test's clock (Redis does not wait).
+    void rearm();
 
     // SIGTERM: tell every peer, leave Redis; stopped() once done (or at once without a link).
     void shutdown();
@@ -108,8 +110,12 @@ private:
     QByteArray channel(const QByteArray &node) const { return "pairmatch:ch:" + node; }
     std::vector<QByteArray> pairFields(const Pair &pair) const;
 
+    Millis nextDeadline() const;
+    void onTimer();
+
     ServerCore &m_core;
     const ServerConfig &m_config;
+    SteadyClock m_clock;
     QByteArray m_self;
     ClusterLinks m_links;
     ClusterRoutes m_routes;
@@ -124,7 +130,7 @@ private:
     std::unordered_map<ConnId, std::vector<QString>> m_held; // texts behind a reply in flight
     std::unordered_set<QByteArray, ByteArrayHash> m_dirtyPairs;
     std::vector<QByteArray> m_deletedPairs;
-    std::vector<std::pair<QByteArray, quint32>> m_resetsToSend;
+    DeadlineTimer m_timer;
 
     // for operators, as the View script last read them
     QList<ClusterQueueLength> m_queueLengths;

@@ -271,8 +271,6 @@ void ServerCore::onTimer()
         }
     });
 
-    if (m_cluster)
-        m_cluster->advance(now);
     if (now >= m_view.nextTick())
         m_view.tick(now);
 }
@@ -308,9 +306,9 @@ void ServerCore::settle()
 
     Millis next = std::min({m_pairs.nextDeadline(), m_pings.nextDeadline(),
         m_closeGrace.nextDeadline(), m_view.nextTick()});
-    if (m_cluster)
-        next = std::min(next, m_cluster->nextDeadline());
     m_timer.arm(next);
+    if (m_cluster)
+        m_cluster->rearm();
 }
 
 // Runs at every pass of the event loop (see the constructor), so what one pass produced
