@@ -8,9 +8,15 @@
 #include "testplayer.h"
 #include "waituntil.h"
 
+#include "adminmessages.h"
+
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkRequest>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTest>
+#include <QWebSocket>
 
 #include <csignal>
 #include <memory>
@@ -68,6 +74,50 @@ struct CrossPair {
     }
 };
 
+// The admin API of one node: its snapshot, and the last cluster state it reported.
+class AdminWatch final
+{
+public:
+    bool open(ServerProcess &node)
+    {
+        static const QRegularExpression line(u"admin on (ws://\\S+)"_s);
+        const QRegularExpressionMatch m
+            = line.match(QString::fromLatin1(node.standardOutput()));
+        if (!m.hasMatch())
+            return false;
+        QObject::connect(&m_socket, &QWebSocket::textMessageReceived, &m_socket,
+            [this](const QString &text) { onText(text); });
+        QNetworkRequest request {QUrl(m.captured(1))};
+        request.setRawHeader("Authorization", "Bearer t0ken");
+        m_socket.open(request);
+        return waitUntil([this] { return m_snapshot.seq != 0 || !m_snapshot.cluster.nodeId.isEmpty(); });
+    }
+    const pairmatch::Snapshot &snapshot() const { return m_snapshot; }
+    const pairmatch::ClusterState &cluster() const { return m_cluster; }
+
+private:
+    void onText(const QString &text)
+    {
+        const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
+        if (pairmatch::Snapshot snap; pairmatch::fromJson(o, snap)) {
+            m_snapshot = snap;
+            m_cluster = snap.cluster;
+            return;
+        }
+        QList<pairmatch::AdminUpdate> updates;
+        if (pairmatch::fromJson(o, updates)) {
+            for (const pairmatch::AdminUpdate &u : updates) {
+                if (u.kind == pairmatch::AdminUpdate::Kind::Cluster)
+                    m_cluster = u.cluster;
+            }
+        }
+    }
+
+    QWebSocket m_socket;
+    pairmatch::Snapshot m_snapshot;
+    pairmatch::ClusterState m_cluster;
+};
+
 } // namespace
 
 class TestCluster final : public QObject
@@ -89,6 +139,7 @@ private Q_SLOTS:
     void thirtyPairsOnRandomNodes();
     void sigtermOneNode();
     void duplicateNodeIdRefused();
+    void adminShowsTheCluster();
 
 private:
     std::unique_ptr<ClusterFixture> m_cluster;
@@ -400,6 +451,53 @@ void TestCluster::duplicateNodeIdRefused()
     TestPlayer player;
     PM_OK(openOn(player, m_cluster->matchingUrl(0, 1)));
     PM_OK(enterExpecting(player, u"alice"_s, u"entried"_s));
+}
+
+// Each node's admin API shows its id, its Redis link, the cluster's queues per type and its
+// pairs marked local or remote, beside its own sessions.
+void TestCluster::adminShowsTheCluster()
+{
+    const QStringList admin {u"--admin-port"_s, u"0"_s, u"--admin-token"_s, u"t0ken"_s};
+    PM_OK(m_cluster->start(2, admin));
+    CrossPair p; // the newcomer's node n1 orders it
+    PM_OK(p.match(*m_cluster, 0, 1, 1, u"alice"_s, u"bob"_s));
+    PM_OK(p.start(*m_cluster, 0, 1));
+    TestPlayer waiter;
+    PM_OK(openOn(waiter, m_cluster->matchingUrl(0, 6)));
+    PM_OK(enterExpecting(waiter, u"carol"_s, u"entried"_s));
+
+    AdminWatch at0, at1;
+    QVERIFY(at0.open(m_cluster->node(0)));
+    QVERIFY(at1.open(m_cluster->node(1)));
+    QCOMPARE(at0.snapshot().cluster.nodeId, u"n0"_s);
+    QCOMPARE(at1.snapshot().cluster.nodeId, u"n1"_s);
+    QVERIFY(at0.snapshot().cluster.linkUp);
+    // this node's own sessions are there as ever: alice's round and carol's matching
+    QVERIFY(at0.snapshot().sessions.size() >= 2);
+    const auto shows = [&](AdminWatch &w, bool local) {
+        const pairmatch::ClusterState &c = w.cluster();
+        bool queue = false;
+        for (const pairmatch::ClusterQueueLength &q : c.queues)
+            queue |= q.type == 6 && q.length == 1;
+        for (const pairmatch::ClusterPairRow &row : c.pairs) {
+            if (row.pairId == p.pairId) {
+                return queue && row.local == local && row.home == "n1"_L1
+                    && row.state == "started"_L1 && row.userIds[0] == "bob"_L1
+                    && row.seatNodes[0] == "n1"_L1 && row.seatNodes[1] == "n0"_L1;
+            }
+        }
+        return false;
+    };
+    QVERIFY2(waitUntil([&] { return shows(at0, false); }, 10'000),
+        "the cluster's pair or queue never showed on n0");
+    QVERIFY(waitUntil([&] { return shows(at1, true); }, 10'000));
+
+    // the link state: down since when, then up again
+    m_cluster->redis().stop();
+    QVERIFY(waitUntil([&] { return !at0.cluster().linkUp && at0.cluster().downSinceMs > 0; }));
+    QVERIFY(!at0.cluster().lastError.isEmpty());
+    QVERIFY(m_cluster->redis().start());
+    QVERIFY(waitUntil([&] { return at0.cluster().linkUp; }, 15'000));
 }
 
 QTEST_GUILESS_MAIN(TestCluster)
