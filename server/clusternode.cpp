@@ -414,10 +414,13 @@ void ClusterNode::pairEvents(const std::vector<PairEvent> &events)
         case PairEvent::Kind::Unseated:
             if (const ProxyConn *p = m_routes.proxyConn(e.conn))
                 batch(p->node).seat(p->remote, SeatState::Bound);
-            m_dirtyPairs.insert(e.pairId);
             break;
         default: {
-            m_dirtyPairs.insert(e.pairId);
+            // The record follows the pair's state and seats where they matter to others: at
+            // start, on a takeover and when it is over (not at every seat taken before start:
+            // a Redis call less per pair).
+            if (e.kind != PairEvent::Kind::Seated)
+                m_dirtyPairs.insert(e.pairId);
             const Pair *pair = m_core.m_pairs.find(e.pairId);
             if (!pair)
                 break;
@@ -453,7 +456,14 @@ void ClusterNode::flush()
         m_deletedPairs.clear();
         return;
     }
-    for (const QByteArray &id : m_dirtyPairs) {
+    // Taken out first: a send that fails takes the link down, which clears them.
+    const auto dirty = std::move(m_dirtyPairs);
+    const auto deleted = std::move(m_deletedPairs);
+    const auto batches = std::move(m_batches);
+    m_dirtyPairs.clear();
+    m_deletedPairs.clear();
+    m_batches.clear();
+    for (const QByteArray &id : dirty) {
         if (const Pair *pair = m_core.m_pairs.find(id)) {
             std::vector<QByteArray> args {id, "state", pairStateText(*pair)};
             for (std::size_t i = 0; i < 2; ++i) {
@@ -471,15 +481,12 @@ void ClusterNode::flush()
             m_link.script(ClusterScript::PairSet, args);
         }
     }
-    m_dirtyPairs.clear();
-    for (const QByteArray &id : m_deletedPairs)
+    for (const QByteArray &id : deleted)
         m_link.script(ClusterScript::PairDelete, {m_self, id});
-    m_deletedPairs.clear();
-    for (auto &[to, writer] : m_batches) {
+    for (const auto &[to, writer] : batches) {
         if (!writer->isEmpty())
             m_link.command({"PUBLISH", channel(to), writer->bytes()});
     }
-    m_batches.clear();
 }
 
 // ---------------------------------------------------------------------------------------------
