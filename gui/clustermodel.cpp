@@ -80,7 +80,9 @@ QVariant ClusterModel::data(const QModelIndex &index, int role) const
     if (!index.isValid() || index.row() >= rowCount())
         return {};
     const ClusterPairRow &p = rowAt(index.row());
-    const auto seat = [](const QString &node) { return node.isEmpty() ? u"—"_s : node; };
+    const auto seat = [](const QString &node) {
+        return node.isEmpty() ? u"—"_s : node;
+    };
     if (role == KeyRole)
         return p.pairId;
     if (role == FilterRole)

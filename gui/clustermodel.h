@@ -30,7 +30,8 @@ Q_SIGNALS:
 
 protected:
     QString keyOf(const ClusterPairRow &row) const override { return row.pairId; }
-    quint64 changedColumns(const ClusterPairRow &before, const ClusterPairRow &after) const override;
+    quint64 changedColumns(
+        const ClusterPairRow &before, const ClusterPairRow &after) const override;
 
 private:
     void show(const ClusterState &state);

@@ -1,8 +1,8 @@
 #include "mainwindow.h"
 
 #include "closecodes.h"
-#include "dashboardresources.h"
 #include "clustermodel.h"
+#include "dashboardresources.h"
 #include "disconnectmodel.h"
 #include "eventmodel.h"
 #include "filterproxy.h"
@@ -222,12 +222,14 @@ void MainWindow::buildUi()
 
     // the cluster (--redis): this node's link, the cluster's queues and pairs
     auto *clusterProxy = new FilterProxy(this);
-    QTableView *clusterView = makeView(m_cluster, clusterProxy, ClusterModel::Type, Qt::AscendingOrder);
+    QTableView *clusterView
+        = makeView(m_cluster, clusterProxy, ClusterModel::Type, Qt::AscendingOrder);
     m_clusterLine = new QLabel(ClusterModel::summary({}));
     m_clusterLine->setObjectName(u"clusterLine"_s);
     m_clusterLine->setWordWrap(true);
-    connect(m_cluster, &ClusterModel::stateChanged, this,
-        [this](const ClusterState &state) { m_clusterLine->setText(ClusterModel::summary(state)); });
+    connect(m_cluster, &ClusterModel::stateChanged, this, [this](const ClusterState &state) {
+        m_clusterLine->setText(ClusterModel::summary(state));
+    });
     logs->addTab(titled(QString(), clusterView, m_clusterLine), u"Cluster"_s);
 
     auto *vertical = new QSplitter(Qt::Vertical);

@@ -28,7 +28,8 @@ QByteArray tokenHash(const QByteArray &token)
 
 QByteArray replyText(const redisReply *r)
 {
-    if (!r || (r->type != REDIS_REPLY_STRING && r->type != REDIS_REPLY_STATUS
+    if (!r
+        || (r->type != REDIS_REPLY_STRING && r->type != REDIS_REPLY_STATUS
             && r->type != REDIS_REPLY_ERROR))
         return {};
     return QByteArray(r->str, qsizetype(r->len));
@@ -84,13 +85,14 @@ bool ClusterNode::claimNodeId(const ServerConfig &config, quint64 instance, QStr
     if (!address)
         return true;
     const QByteArray id = config.nodeId;
-    redisContext *c = redisConnectWithTimeout(address->host.constData(), address->port,
-        timeval {2, 0});
+    redisContext *c
+        = redisConnectWithTimeout(address->host.constData(), address->port, timeval {2, 0});
     if (!c || c->err) {
-        qCWarning(lcNet).noquote() << u"cluster: Redis at %1:%2 not reachable yet (%3); "
-                                      "serving alone until it is"_s.arg(QString::fromLatin1(address->host))
-                                          .arg(address->port)
-                                          .arg(c ? QString::fromLocal8Bit(c->errstr) : u"no memory"_s);
+        qCWarning(lcNet).noquote()
+            << u"cluster: Redis at %1:%2 not reachable yet (%3); "
+               "serving alone until it is"_s.arg(QString::fromLatin1(address->host))
+                   .arg(address->port)
+                   .arg(c ? QString::fromLocal8Bit(c->errstr) : u"no memory"_s);
         if (c)
             redisFree(c);
         return true;
@@ -104,10 +106,10 @@ bool ClusterNode::claimNodeId(const ServerConfig &config, quint64 instance, QStr
     const QByteArray &source = clusterScriptSource(ClusterScript::Register);
     const QByteArray inst = QByteArray::number(instance, 16);
     const QByteArray ttl = QByteArray::number(config.nodeTtlMs);
-    const char *argv[] = {"EVAL", source.constData(), "0", id.constData(), inst.constData(),
-        ttl.constData()};
-    const size_t lengths[] = {4, size_t(source.size()), 1, size_t(id.size()), size_t(inst.size()),
-        size_t(ttl.size())};
+    const char *argv[]
+        = {"EVAL", source.constData(), "0", id.constData(), inst.constData(), ttl.constData()};
+    const size_t lengths[]
+        = {4, size_t(source.size()), 1, size_t(id.size()), size_t(inst.size()), size_t(ttl.size())};
     auto *r = static_cast<redisReply *>(redisCommandArgv(c, 6, argv, lengths));
     if (r && r->type == REDIS_REPLY_INTEGER && r->integer == 0) {
         claimed = false;
@@ -128,8 +130,8 @@ bool ClusterNode::claimNodeId(const ServerConfig &config, quint64 instance, QStr
 
 void ClusterNode::start()
 {
-    qCInfo(lcNet).noquote() << u"cluster: node %1 on %2, heartbeat TTL %3 ms"_s.arg(
-        QString::fromLatin1(m_self), m_config.redisUrl)
+    qCInfo(lcNet).noquote() << u"cluster: node %1 on %2, heartbeat TTL %3 ms"_s
+                                   .arg(QString::fromLatin1(m_self), m_config.redisUrl)
                                    .arg(m_config.nodeTtlMs);
     m_link.start();
     rearm();
@@ -220,16 +222,16 @@ void ClusterNode::pushEntry(const QueuedPlayer &player, bool quiet)
     }
 }
 
-void ClusterNode::onEntryReply(const QueuedPlayer &player, const PairTable::Keys &keys,
-    bool quiet, const redisReply *reply)
+void ClusterNode::onEntryReply(
+    const QueuedPlayer &player, const PairTable::Keys &keys, bool quiet, const redisReply *reply)
 {
     Output &out = m_core.m_out;
     Session *s = m_core.m_connections.find(player.conn);
     const bool open = s && !s->gone;
     if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements < 1) {
         if (reply && reply->type == REDIS_REPLY_ERROR) {
-            qCWarning(lcMatch).noquote() << u"cluster: entry script failed: "_s
-                    + QString::fromUtf8(replyText(reply));
+            qCWarning(lcMatch).noquote()
+                << u"cluster: entry script failed: "_s + QString::fromUtf8(replyText(reply));
         }
         if (open && !quiet)
             out.sendError(player.conn, ErrorCode::Unavailable);
@@ -259,8 +261,8 @@ void ClusterNode::onEntryReply(const QueuedPlayer &player, const PairTable::Keys
         return;
     const QByteArray waiterNode = replyText(reply->element[1]);
     const ConnId waiterConn = replyText(reply->element[2]).toULongLong();
-    QueuedPlayer waiter {0, player.type, replyText(reply->element[3]),
-        replyText(reply->element[4]), 0};
+    QueuedPlayer waiter {
+        0, player.type, replyText(reply->element[3]), replyText(reply->element[4]), 0};
     if (quiet)
         m_core.m_matchmaker.take(player.conn, 0, out);
     if (waiterNode == m_self) {
@@ -367,8 +369,8 @@ void ClusterNode::forget(Session &s)
     m_held.erase(conn);
     if (s.endpoint() == Endpoint::Matching) {
         if (const QueuedPlayer *w = m_core.m_matchmaker.waiting(conn); w && m_link.isUp()) {
-            m_link.script(ClusterScript::Leave,
-                {m_self, number(w->type), number(qint64(conn)), w->userId});
+            m_link.script(
+                ClusterScript::Leave, {m_self, number(w->type), number(qint64(conn)), w->userId});
         }
         return;
     }
@@ -428,8 +430,8 @@ void ClusterNode::pairEvents(const std::vector<PairEvent> &events)
                 : pair->started                  ? SeatState::Started
                                                  : SeatState::Waiting;
             for (ConnId seat : pair->seats) {
-                if (const ProxyConn *p = ClusterRoutes::isProxy(seat) ? m_routes.proxyConn(seat)
-                                                                       : nullptr)
+                if (const ProxyConn *p
+                    = ClusterRoutes::isProxy(seat) ? m_routes.proxyConn(seat) : nullptr)
                     batch(p->node).seat(p->remote, state);
             }
             break;
@@ -442,7 +444,8 @@ ClusterBatchWriter &ClusterNode::batch(const QByteArray &to)
 {
     auto it = m_batches.find(to);
     if (it == m_batches.end())
-        it = m_batches.emplace(to, std::make_unique<ClusterBatchWriter>(m_links.nextHeader(to))).first;
+        it = m_batches.emplace(to, std::make_unique<ClusterBatchWriter>(m_links.nextHeader(to)))
+                 .first;
     return *it->second;
 }
 
@@ -517,8 +520,8 @@ void ClusterNode::onMessage(const QByteArray &payload)
     while (reader.next(r))
         apply(h.sender, r);
     if (reader.error()) {
-        qCWarning(lcNet).noquote() << u"cluster: a malformed record from node %1"_s.arg(
-            QString::fromLatin1(h.sender));
+        qCWarning(lcNet).noquote()
+            << u"cluster: a malformed record from node %1"_s.arg(QString::fromLatin1(h.sender));
     }
 }
 
@@ -662,7 +665,8 @@ void ClusterNode::resync()
             if (reply->type != REDIS_REPLY_INTEGER)
                 return;
             m_registered = true;
-            qCInfo(lcNet).noquote() << u"cluster: node %1 joined"_s.arg(QString::fromLatin1(m_self));
+            qCInfo(lcNet).noquote()
+                << u"cluster: node %1 joined"_s.arg(QString::fromLatin1(m_self));
             m_nextHeartbeat = m_clock.now() + m_config.nodeTtlMs / 3;
             dropAllPeers();
             for (const auto &[node, epoch] : m_links.resetAll())
@@ -680,10 +684,10 @@ std::vector<QByteArray> ClusterNode::pairFields(const Pair &pair) const
 {
     const qint64 wallNow = QDateTime::currentMSecsSinceEpoch();
     const Millis now = m_core.m_clock.now();
-    std::vector<QByteArray> f {"home", m_self, "type", number(pair.type), "seed",
-        number(pair.seed), "user0", pair.userIds[0], "user1", pair.userIds[1], "token0",
-        tokenHash(pair.tokens[0]), "token1", tokenHash(pair.tokens[1]), "state",
-        pairStateText(pair), "issued", number(wallNow - (now - pair.issuedAt)), "deadline",
+    std::vector<QByteArray> f {"home", m_self, "type", number(pair.type), "seed", number(pair.seed),
+        "user0", pair.userIds[0], "user1", pair.userIds[1], "token0", tokenHash(pair.tokens[0]),
+        "token1", tokenHash(pair.tokens[1]), "state", pairStateText(pair), "issued",
+        number(wallNow - (now - pair.issuedAt)), "deadline",
         number(pair.prepareDeadline == kNoDeadline ? -1 : wallNow + (pair.prepareDeadline - now))};
     for (std::size_t i = 0; i < 2; ++i) {
         QByteArray node;
@@ -731,8 +735,8 @@ Millis ClusterNode::nextDeadline() const
 
 void ClusterNode::heartbeat()
 {
-    std::vector<QByteArray> args {m_self, QByteArray::number(m_links.instance(), 16),
-        number(m_config.nodeTtlMs)};
+    std::vector<QByteArray> args {
+        m_self, QByteArray::number(m_links.instance(), 16), number(m_config.nodeTtlMs)};
     std::vector<QByteArray> peers = m_routes.peers();
     for (const QByteArray &p : m_links.peers()) {
         if (std::find(peers.begin(), peers.end(), p) == peers.end())
@@ -745,17 +749,17 @@ void ClusterNode::heartbeat()
         ServerCore::Busy busy(m_core);
         const QByteArray status = replyText(reply->element[0]);
         if (status == "conflict") {
-            const QString message = u"node id %1 is now held by another live node"_s.arg(
-                QString::fromLatin1(m_self));
+            const QString message
+                = u"node id %1 is now held by another live node"_s.arg(QString::fromLatin1(m_self));
             qCCritical(lcNet).noquote() << "cluster:" << message;
             Q_EMIT fatal(message);
             return;
         }
         for (std::size_t i = 1; i < reply->elements; ++i) {
             const QByteArray dead = replyText(reply->element[i]);
-            qCWarning(lcNet).noquote() << u"cluster: node %1 is dead (its heartbeat key "
-                                          "expired); its pairs with this node end"_s.arg(
-                                              QString::fromLatin1(dead));
+            qCWarning(lcNet).noquote()
+                << u"cluster: node %1 is dead (its heartbeat key "
+                   "expired); its pairs with this node end"_s.arg(QString::fromLatin1(dead));
             dropPeer(dead, false);
             m_links.forget(dead);
         }
@@ -778,7 +782,9 @@ void ClusterNode::refreshView()
             queues.append({qint32(replyText(q->element[i]).toInt()),
                 replyText(q->element[i + 1]).toLongLong()});
         std::sort(queues.begin(), queues.end(),
-            [](const ClusterQueueLength &a, const ClusterQueueLength &b) { return a.type < b.type; });
+            [](const ClusterQueueLength &a, const ClusterQueueLength &b) {
+                return a.type < b.type;
+            });
         QList<ClusterPairRow> rows;
         const redisReply *p = reply->element[1];
         for (std::size_t i = 0; p->type == REDIS_REPLY_ARRAY && i + 7 < p->elements; i += 8) {
@@ -837,9 +843,10 @@ void ClusterNode::shutdown()
             if (m_stopped)
                 return;
             m_stopped = true;
-            qCInfo(lcNet).noquote() << u"cluster: node %1 left the cluster"_s.arg(
-                QString::fromLatin1(m_self));
-            QMetaObject::invokeMethod(this, [this] { m_link.stop(); }, Qt::QueuedConnection);
+            qCInfo(lcNet).noquote()
+                << u"cluster: node %1 left the cluster"_s.arg(QString::fromLatin1(m_self));
+            QMetaObject::invokeMethod(
+                this, [this] { m_link.stop(); }, Qt::QueuedConnection);
             Q_EMIT stopped();
         });
 }

@@ -32,7 +32,6 @@ namespace pairmatch {
 class ServerCore;
 class Session;
 
-
 class ClusterNode final : public QObject
 {
     Q_OBJECT

@@ -39,7 +39,7 @@ struct ClusterRecord {
         Gone = 'X', // conn: it closed
         // either way
         Reset = 'R', // epoch: forget every pair, seat and binding between us; number your
-                     // batches to me from this epoch on
+        // batches to me from this epoch on
     };
     Kind kind = Kind::Frame;
     ConnId conn = 0;
@@ -61,13 +61,22 @@ class ClusterBatchWriter final
 public:
     explicit ClusterBatchWriter(const ClusterBatchHeader &header);
 
-    void frame(ConnId conn, QByteArrayView frame) { withBytes(ClusterRecord::Kind::Frame, conn, frame); }
+    void frame(ConnId conn, QByteArrayView frame)
+    {
+        withBytes(ClusterRecord::Kind::Frame, conn, frame);
+    }
     void matched(ConnId conn, QByteArrayView frame)
     {
         withBytes(ClusterRecord::Kind::Matched, conn, frame);
     }
-    void bind(ConnId conn, QByteArrayView pairId) { withBytes(ClusterRecord::Kind::Bind, conn, pairId); }
-    void text(ConnId conn, QByteArrayView text) { withBytes(ClusterRecord::Kind::Text, conn, text); }
+    void bind(ConnId conn, QByteArrayView pairId)
+    {
+        withBytes(ClusterRecord::Kind::Bind, conn, pairId);
+    }
+    void text(ConnId conn, QByteArrayView text)
+    {
+        withBytes(ClusterRecord::Kind::Text, conn, text);
+    }
     void close(ConnId conn, CloseCause cause);
     void seat(ConnId conn, SeatState state);
     void gone(ConnId conn);

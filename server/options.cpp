@@ -1,7 +1,7 @@
 #include "options.h"
 
-#include "redisurl.h"
 #include "handshakepolicy.h"
+#include "redisurl.h"
 
 #include <QHostAddress>
 

@@ -195,7 +195,8 @@ void RedisLink::setupCommands()
             if (!reply)
                 return;
             if (reply->type == REDIS_REPLY_ERROR) {
-                fail(u"Redis refused the set-up: "_s + QString::fromUtf8(reply->str, int(reply->len)));
+                fail(u"Redis refused the set-up: "_s
+                    + QString::fromUtf8(reply->str, int(reply->len)));
                 return;
             }
             if (--m_setupLeft == 0) {
@@ -317,7 +318,8 @@ void RedisLink::onReply(redisAsyncContext *, void *r, void *privdata)
     if (reply && pending->script >= 0 && reply->type == REDIS_REPLY_ERROR
         && QByteArrayView(reply->str, qsizetype(reply->len)).startsWith("NOSCRIPT")) {
         // The script cache was flushed under us: run it from its source (and so load it again).
-        std::vector<QByteArray> full {"EVAL", clusterScriptSource(ClusterScript(pending->script)), "0"};
+        std::vector<QByteArray> full {
+            "EVAL", clusterScriptSource(ClusterScript(pending->script)), "0"};
         full.insert(full.end(), pending->args.begin(), pending->args.end());
         pending->script = -1;
         if (link->m_cmd)

@@ -209,11 +209,9 @@ QJsonObject clusterJson(const ClusterState &c)
         queues.append(QJsonObject {{u"type"_s, q.type}, {u"length"_s, q.length}});
     QJsonArray pairs;
     for (const ClusterPairRow &p : c.pairs) {
-        pairs.append(QJsonObject {{u"pairId"_s, p.pairId}, {u"home"_s, p.home},
-            {u"type"_s, p.type}, {u"state"_s, p.state},
-            {u"users"_s, QJsonArray {p.userIds[0], p.userIds[1]}},
-            {u"seatNodes"_s, QJsonArray {p.seatNodes[0], p.seatNodes[1]}},
-            {u"local"_s, p.local}});
+        pairs.append(QJsonObject {{u"pairId"_s, p.pairId}, {u"home"_s, p.home}, {u"type"_s, p.type},
+            {u"state"_s, p.state}, {u"users"_s, QJsonArray {p.userIds[0], p.userIds[1]}},
+            {u"seatNodes"_s, QJsonArray {p.seatNodes[0], p.seatNodes[1]}}, {u"local"_s, p.local}});
     }
     return {{u"nodeId"_s, c.nodeId}, {u"linkUp"_s, c.linkUp}, {u"downSince"_s, c.downSinceMs},
         {u"lastError"_s, c.lastError}, {u"queues"_s, queues}, {u"pairs"_s, pairs}};

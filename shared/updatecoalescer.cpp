@@ -79,8 +79,7 @@ void UpdateCoalescer::add(const AdminUpdate &u)
 bool UpdateCoalescer::isEmpty() const
 {
     return m_sessions.isEmpty() && m_queue.isEmpty() && m_pairs.isEmpty() && m_events.empty()
-        && m_disconnects.empty() && m_stats.empty() && m_draining.empty()
-        && m_cluster.empty();
+        && m_disconnects.empty() && m_stats.empty() && m_draining.empty() && m_cluster.empty();
 }
 
 template <typename Key>

@@ -44,7 +44,8 @@ struct CrossPair {
             return e;
         if (QString e = openOn(newcomerMatching, c.matchingUrl(n, type)); !e.isEmpty())
             return e;
-        if (QString e = enterExpecting(newcomerMatching, newcomer, u"prepare"_s, &prepareToNewcomer);
+        if (QString e
+            = enterExpecting(newcomerMatching, newcomer, u"prepare"_s, &prepareToNewcomer);
             !e.isEmpty())
             return e;
         if (QString e = expectCommand(waiterMatching, u"prepare"_s, &prepareToWaiter); !e.isEmpty())
@@ -81,8 +82,7 @@ public:
     bool open(ServerProcess &node)
     {
         static const QRegularExpression line(u"admin on (ws://\\S+)"_s);
-        const QRegularExpressionMatch m
-            = line.match(QString::fromLatin1(node.standardOutput()));
+        const QRegularExpressionMatch m = line.match(QString::fromLatin1(node.standardOutput()));
         if (!m.hasMatch())
             return false;
         QObject::connect(&m_socket, &QWebSocket::textMessageReceived, &m_socket,
@@ -90,7 +90,8 @@ public:
         QNetworkRequest request {QUrl(m.captured(1))};
         request.setRawHeader("Authorization", "Bearer t0ken");
         m_socket.open(request);
-        return waitUntil([this] { return m_snapshot.seq != 0 || !m_snapshot.cluster.nodeId.isEmpty(); });
+        return waitUntil(
+            [this] { return m_snapshot.seq != 0 || !m_snapshot.cluster.nodeId.isEmpty(); });
     }
     const pairmatch::Snapshot &snapshot() const { return m_snapshot; }
     const pairmatch::ClusterState &cluster() const { return m_cluster; }
@@ -261,8 +262,7 @@ void TestCluster::cancelAndCloseAcrossNodes()
     QVERIFY(bob.waitClosed());
     // bob's node takes him out once it sees the close: the queue of type 2 empties
     QVERIFY(waitUntil([&] {
-        return m_cluster->redis().command({"LLEN", "pairmatch:queue:2"})
-            == QList<QByteArray> {"0"};
+        return m_cluster->redis().command({"LLEN", "pairmatch:queue:2"}) == QList<QByteArray> {"0"};
     }));
     PM_OK(openOn(carol, m_cluster->matchingUrl(2, 2)));
     PM_OK(enterExpecting(carol, u"carol"_s, u"entried"_s)); // not matched with gone bob
@@ -382,8 +382,8 @@ void TestCluster::thirtyPairsOnRandomNodes()
     std::vector<std::unique_ptr<CrossPair>> pairs;
     for (int i = 0; i < kPairs; ++i) {
         auto p = std::make_unique<CrossPair>();
-        PM_OK(p->match(*m_cluster, random.bounded(3), random.bounded(3), 100 + i,
-            u"w%1"_s.arg(i), u"n%1"_s.arg(i)));
+        PM_OK(p->match(*m_cluster, random.bounded(3), random.bounded(3), 100 + i, u"w%1"_s.arg(i),
+            u"n%1"_s.arg(i)));
         pairs.push_back(std::move(p));
     }
     for (auto &p : pairs)
@@ -432,8 +432,8 @@ void TestCluster::sigtermOneNode()
     PM_OK(enterExpecting(newcomer, u"dave"_s, u"entried"_s));
     newcomer.close();
     // nothing of the stopped node is left in Redis (cleanup() checks the rest)
-    QVERIFY(waitUntil(
-        [&] { return !m_cluster->redis().keys().contains("pairmatch:node:n1"); }, 1000));
+    QVERIFY(
+        waitUntil([&] { return !m_cluster->redis().keys().contains("pairmatch:node:n1"); }, 1000));
 }
 
 void TestCluster::duplicateNodeIdRefused()

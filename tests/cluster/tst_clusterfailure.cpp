@@ -45,16 +45,16 @@ struct Round {
         pairId = toNewcomer.value("pairId"_L1).toString();
         if (QString e = openOn(waiter, c.roundUrl(rw, pairId)); !e.isEmpty())
             return e;
-        if (QString e = prepareExpecting(waiter, waiterId, toWaiter.value("token"_L1).toString(),
-                u"wait"_s);
+        if (QString e
+            = prepareExpecting(waiter, waiterId, toWaiter.value("token"_L1).toString(), u"wait"_s);
             !e.isEmpty())
             return e;
         if (!seatNewcomer)
             return {};
         if (QString e = openOn(newcomer, c.roundUrl(rn, pairId)); !e.isEmpty())
             return e;
-        if (QString e = prepareExpecting(newcomer, newcomerId,
-                toNewcomer.value("token"_L1).toString(), u"start"_s);
+        if (QString e = prepareExpecting(
+                newcomer, newcomerId, toNewcomer.value("token"_L1).toString(), u"start"_s);
             !e.isEmpty())
             return e;
         if (QString e = expectCommand(waiter, u"start"_s); !e.isEmpty())

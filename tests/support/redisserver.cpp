@@ -112,7 +112,8 @@ bool RedisServer::start()
             break;
         QTest::qWait(20);
     }
-    m_error = u"redis-server did not answer PING: "_s + QString::fromLocal8Bit(m_process->readAll());
+    m_error
+        = u"redis-server did not answer PING: "_s + QString::fromLocal8Bit(m_process->readAll());
     return false;
 }
 

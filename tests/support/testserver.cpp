@@ -2,9 +2,9 @@
 
 #include "clusternode.h"
 #include "epolldispatcher.h"
+#include "playerlistener.h"
 #include "redisserver.h"
 #include "waituntil.h"
-#include "playerlistener.h"
 
 #include <QAbstractEventDispatcher>
 
