@@ -140,11 +140,11 @@ void ClusterNode::start()
 // ---------------------------------------------------------------------------------------------
 // From the core
 
-bool ClusterNode::takeText(Session &s, const QString &text)
+bool ClusterNode::takeText(Session &s, QByteArrayView text)
 {
     const auto held = m_held.find(s.id());
     if (held != m_held.end()) {
-        held->second.push_back(text);
+        held->second.push_back(text.toByteArray());
         return true;
     }
     if (s.endpoint() != Endpoint::Round)
@@ -156,11 +156,11 @@ bool ClusterNode::takeText(Session &s, const QString &text)
         answerOrphan(s, text);
         return true;
     }
-    batch(b->home).text(s.id(), text.toUtf8());
+    batch(b->home).text(s.id(), text);
     return true;
 }
 
-void ClusterNode::answerOrphan(Session &s, const QString &text)
+void ClusterNode::answerOrphan(Session &s, QByteArrayView text)
 {
     // Its home went away after the pair started: the pair is over, as after `none`.
     Output &out = m_core.m_out;
@@ -306,7 +306,7 @@ void ClusterNode::cancel(Session &s)
         });
 }
 
-void ClusterNode::preparedElsewhere(Session &s, const QString &text)
+void ClusterNode::preparedElsewhere(Session &s, QByteArrayView utf8)
 {
     Output &out = m_core.m_out;
     if (!isUp()) {
@@ -317,7 +317,7 @@ void ClusterNode::preparedElsewhere(Session &s, const QString &text)
     const QByteArray pairId = s.route().pairId;
     hold(conn);
     const bool sent = m_link.command({"HGET", "pairmatch:pair:" + pairId, "home"},
-        [this, conn, pairId, text](const redisReply *reply) {
+        [this, conn, pairId, text = utf8.toByteArray()](const redisReply *reply) {
             ServerCore::Busy busy(m_core);
             Output &o = m_core.m_out;
             Session *session = m_core.m_connections.find(conn);
@@ -331,7 +331,7 @@ void ClusterNode::preparedElsewhere(Session &s, const QString &text)
                     m_routes.bind(conn, home);
                     ClusterBatchWriter &b = batch(home);
                     b.bind(conn, pairId);
-                    b.text(conn, text.toUtf8());
+                    b.text(conn, text);
                 }
             }
             release(conn);
@@ -347,7 +347,7 @@ void ClusterNode::release(ConnId conn)
     const auto it = m_held.find(conn);
     if (it == m_held.end())
         return;
-    std::vector<QString> texts = std::move(it->second);
+    std::vector<QByteArray> texts = std::move(it->second);
     m_held.erase(it);
     for (std::size_t i = 0; i < texts.size(); ++i) {
         Session *s = m_core.m_connections.find(conn);

@@ -56,11 +56,11 @@ public:
     // From the core, inside its Busy scope.
     // A text from a session: true when the cluster took it (held behind a Redis reply in
     // flight, or forwarded to the pair's home).
-    bool takeText(Session &session, const QString &text);
+    bool takeText(Session &session, QByteArrayView utf8);
     void entry(Session &session, const ClientMessage &message);
     void cancel(Session &session);
     // `prepared` for a pair this node does not hold.
-    void preparedElsewhere(Session &session, const QString &text);
+    void preparedElsewhere(Session &session, QByteArrayView utf8);
     // The session closed.
     void forget(Session &session);
     // An Effect for a proxy connection.
@@ -105,7 +105,7 @@ private:
     ClusterBatchWriter &batch(const QByteArray &to);
     void hold(ConnId conn) { m_held[conn]; }
     void release(ConnId conn);
-    void answerOrphan(Session &session, const QString &text);
+    void answerOrphan(Session &session, QByteArrayView utf8);
     QByteArray channel(const QByteArray &node) const { return "pairmatch:ch:" + node; }
     std::vector<QByteArray> pairFields(const Pair &pair) const;
 
@@ -126,7 +126,7 @@ private:
     Millis m_nextHeartbeat = kNoDeadline;
     Millis m_nextView = 0;
     std::unordered_map<QByteArray, std::unique_ptr<ClusterBatchWriter>, ByteArrayHash> m_batches;
-    std::unordered_map<ConnId, std::vector<QString>> m_held; // texts behind a reply in flight
+    std::unordered_map<ConnId, std::vector<QByteArray>> m_held; // texts behind a reply in flight
     std::unordered_set<QByteArray, ByteArrayHash> m_dirtyPairs;
     std::vector<QByteArray> m_deletedPairs;
     DeadlineTimer m_timer;

@@ -56,7 +56,7 @@ EpollDispatcher::EpollDispatcher(QObject *parent)
         qFatal("EpollDispatcher: cannot create epoll or eventfd: %s", strerror(errno));
     epoll_event ev = {};
     ev.events = EPOLLIN;
-    ev.data.fd = m_wake;
+    ev.data.u64 = quint64(quint32(m_wake));
     if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &ev) != 0)
         qFatal("EpollDispatcher: cannot watch its eventfd: %s", strerror(errno));
 }
@@ -78,14 +78,19 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 {
     m_interrupted.store(false, std::memory_order_relaxed);
     Q_EMIT awake();
+    if (m_passHook)
+        m_passHook();
     QCoreApplication::sendPostedEvents();
 
     // An event posted from now on calls wakeUp(), which makes epoll_wait() return at once:
     // waiting cannot miss it.
     const bool canWait
         = (flags & QEventLoop::WaitForMoreEvents) && !m_interrupted.load(std::memory_order_relaxed);
-    if (canWait)
+    if (canWait) {
         Q_EMIT aboutToBlock();
+        if (m_passHook)
+            m_passHook();
+    }
     if (m_interrupted.load(std::memory_order_relaxed))
         return false;
 
@@ -124,23 +129,37 @@ int EpollDispatcher::dispatchSockets(int ready)
     int handled = 0;
     QEvent event(QEvent::SockAct);
     for (int i = 0; i < ready; ++i) {
-        const int fd = m_ready[std::size_t(i)].data.fd;
+        const quint64 key = m_ready[std::size_t(i)].data.u64;
+        const int fd = int(quint32(key));
+        const auto generation = quint32(key >> 32);
         const quint32 happened = m_ready[std::size_t(i)].events;
         if (fd == m_wake) {
             quint64 count;
             while (::read(m_wake, &count, sizeof count) > 0) { }
             continue;
         }
-        for (auto type :
-            {QSocketNotifier::Read, QSocketNotifier::Write, QSocketNotifier::Exception}) {
-            // Looked up each time: a notifier activated before may have removed, replaced
-            // or added notifiers (and grown m_watches).
+        // Looked up each time: a handler or notifier activated before may have removed,
+        // replaced or added watches (and grown m_watches).
+        const auto current = [&]() -> Watch * {
             if (std::size_t(fd) >= m_watches.size())
-                break;
-            QSocketNotifier *notifier = m_watches[std::size_t(fd)].notifiers[std::size_t(type)];
-            if (notifier && (happened & activatingMask(type))) {
-                QCoreApplication::sendEvent(notifier, &event);
-                ++handled;
+                return nullptr;
+            Watch &w = m_watches[std::size_t(fd)];
+            return w.generation == generation ? &w : nullptr;
+        };
+        if (Watch *w = current(); w && w->handler) {
+            w->handler->fdEvents(happened);
+            ++handled;
+        } else {
+            for (auto type :
+                {QSocketNotifier::Read, QSocketNotifier::Write, QSocketNotifier::Exception}) {
+                Watch *watch = current();
+                if (!watch)
+                    break;
+                QSocketNotifier *notifier = watch->notifiers[std::size_t(type)];
+                if (notifier && (happened & activatingMask(type))) {
+                    QCoreApplication::sendEvent(notifier, &event);
+                    ++handled;
+                }
             }
         }
         if (m_afterSocketEvent)
@@ -221,12 +240,19 @@ void EpollDispatcher::updateWatch(int fd)
         if (watch.notifiers[std::size_t(type)])
             wanted |= epollMask(type);
     }
+    setEpoll(fd, watch, wanted);
+}
+
+void EpollDispatcher::setEpoll(int fd, Watch &watch, quint32 wanted)
+{
     if (wanted == watch.events)
         return;
+    const int op = wanted == 0 ? EPOLL_CTL_DEL : watch.events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+    if (op == EPOLL_CTL_ADD)
+        ++watch.generation;
     epoll_event ev = {};
     ev.events = wanted;
-    ev.data.fd = fd;
-    const int op = wanted == 0 ? EPOLL_CTL_DEL : watch.events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+    ev.data.u64 = (quint64(watch.generation) << 32) | quint32(fd);
     if (epoll_ctl(m_epoll, op, fd, &ev) != 0) {
         if (op == EPOLL_CTL_DEL && (errno == EBADF || errno == ENOENT)) {
             // the descriptor was closed before its notifier went: the kernel dropped it
@@ -240,6 +266,27 @@ void EpollDispatcher::updateWatch(int fd)
         }
     }
     watch.events = wanted;
+}
+
+void EpollDispatcher::watchFd(int fd, quint32 events, FdHandler *handler)
+{
+    if (fd < 0)
+        return;
+    if (std::size_t(fd) >= m_watches.size())
+        m_watches.resize(std::size_t(fd) + 1);
+    Watch &watch = m_watches[std::size_t(fd)];
+    Q_ASSERT(watch.notifiers == decltype(watch.notifiers) {});
+    watch.handler = handler;
+    setEpoll(fd, watch, events); // none: not watched until asked again
+}
+
+void EpollDispatcher::unwatchFd(int fd)
+{
+    if (fd < 0 || std::size_t(fd) >= m_watches.size())
+        return;
+    Watch &watch = m_watches[std::size_t(fd)];
+    watch.handler = nullptr;
+    setEpoll(fd, watch, 0);
 }
 
 void EpollDispatcher::registerTimer(

@@ -5,6 +5,10 @@
 // is ready. Timers sit in a map ordered by deadline. Everything else (posted events,
 // wake-ups, awake()/aboutToBlock()) behaves as in Qt's.
 //
+// Descriptors their owner reads and writes itself (the players' transport) can be watched
+// without a QSocketNotifier: watchFd() registers a handler that is called with the epoll
+// events of each pass, with no QObject and no event per connection.
+//
 // Install it before the application object: QCoreApplication::setEventDispatcher(new ...).
 #pragma once
 
@@ -45,6 +49,26 @@ public:
     void wakeUp() override;
     void interrupt() override;
 
+    class FdHandler
+    {
+    public:
+        // The events epoll reported for the descriptor (EPOLLIN, EPOLLOUT, EPOLLHUP...).
+        virtual void fdEvents(quint32 events) = 0;
+
+    protected:
+        ~FdHandler() = default;
+    };
+    // Watches fd for these events (EPOLLIN, EPOLLOUT; hang-up and errors always), calling
+    // handler with them, level-triggered; again with other events changes the set (none:
+    // not watched for now). Not on a descriptor that has socket notifiers.
+    void watchFd(int fd, quint32 events, FdHandler *handler);
+    // Before the descriptor is closed. Events of this pass still due for it are dropped.
+    void unwatchFd(int fd);
+
+    // Called where a pass begins (with awake()) and before it waits (with aboutToBlock()),
+    // without a signal emission: the server flushes its output there.
+    void setPassHook(std::function<void()> callback) { m_passHook = std::move(callback); }
+
     // Called after each socket's event has been delivered (its readers have read), with the
     // number of events this pass holds. The server uses it to send what one socket's event
     // produced before the next socket's turn when a pass is short (see ServerCore).
@@ -58,7 +82,11 @@ private:
 
     struct Watch {
         std::array<QSocketNotifier *, 3> notifiers {}; // by QSocketNotifier::Type
+        FdHandler *handler = nullptr; // or this (watchFd)
         quint32 events = 0; // as registered with epoll
+        // Counts registrations of this descriptor number: an event of this pass for a
+        // descriptor closed and reused meanwhile carries the old one and is dropped.
+        quint32 generation = 0;
     };
     struct Timer {
         QObject *object = nullptr;
@@ -71,6 +99,7 @@ private:
 
     static Nanos now();
     void updateWatch(int fd);
+    void setEpoll(int fd, Watch &watch, quint32 wanted);
     int dispatchSockets(int ready);
     int activateTimers();
     int waitMs(bool canWait) const;
@@ -85,6 +114,7 @@ private:
     std::vector<int> m_dueNow;
     std::array<epoll_event, 512> m_ready {};
     std::function<void(int)> m_afterSocketEvent;
+    std::function<void()> m_passHook;
 };
 
 } // namespace pairmatch

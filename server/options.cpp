@@ -301,6 +301,13 @@ OptionsResult parseOptions(const QStringList &arguments, const QProcessEnvironme
             return fail(source + u": "_s + error + u", got '"_s + value + u'\'');
     }
 
+    // The players' transport: chosen by the environment only (a reference, not a setting).
+    const QString transport = environment.value(u"PAIRMATCH_TRANSPORT"_s).trimmed().toLower();
+    if (transport == "qt"_L1)
+        result.options.config.transport = PlayerTransport::Qt;
+    else if (!transport.isEmpty() && transport != "own"_L1)
+        return fail(u"PAIRMATCH_TRANSPORT: expected own or qt, got '"_s + transport + u'\'');
+
     const ServerConfig &c = result.options.config;
     if (c.tlsCertFile.isEmpty() != c.tlsKeyFile.isEmpty())
         return fail(u"--tls-cert and --tls-key go together: give both or neither"_s);

@@ -2,6 +2,7 @@
 
 #include "handshakepolicy.h"
 #include "logging.h"
+#include "qttransport.h"
 #include "servercore.h"
 #include "webcontent.h"
 
@@ -13,8 +14,11 @@ using namespace Qt::StringLiterals;
 
 std::unique_ptr<WsServer> makePlayerListener(ServerCore &core, const ServerConfig &config)
 {
-    const ListenConfig listen {
+    ListenConfig listen {
         config.host, config.port, config.tlsCertFile, config.tlsKeyFile, config.handshakeTimeoutMs};
+    listen.ownTransport = config.transport == PlayerTransport::Own;
+    listen.maxFrameBytes = config.maxFrameBytes;
+    listen.maxMessageBytes = config.maxFrameBytes; // docs/protocol.md: a message, as a frame
     const qint64 maxConnections = config.maxConnections;
     auto gate = [&core, maxConnections, policy = HandshakePolicy(config)](
                     const HttpRequest &request) {
@@ -49,7 +53,16 @@ std::unique_ptr<WsServer> makePlayerListener(ServerCore &core, const ServerConfi
             return web->respond(request.method, request.target, request.header("If-None-Match"));
         });
     }
-    QObject::connect(server.get(), &WsServer::opened, &core, &ServerCore::adopt);
+    if (listen.ownTransport) {
+        QObject::connect(server.get(), &WsServer::upgraded, &core, &ServerCore::adopt);
+    } else {
+        const qint64 maxMessageBytes = config.maxFrameBytes;
+        QObject::connect(server.get(), &WsServer::opened, &core,
+            [&core, maxMessageBytes](
+                QWebSocket *webSocket, QTcpSocket *tcpSocket, const Route &route) {
+                core.adopt(new QtTransport(webSocket, tcpSocket, maxMessageBytes), route);
+            });
+    }
     QObject::connect(
         server.get(), &WsServer::refused, &core.view(), &OperatorView::handshakeRefused);
     return server;

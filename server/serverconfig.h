@@ -8,6 +8,10 @@
 
 namespace pairmatch {
 
+// What carries the players' WebSockets: our own RFC 6455 transport, or Qt WebSockets as a
+// reference (PAIRMATCH_TRANSPORT=qt; its deviations are listed in docs/protocol.md).
+enum class PlayerTransport : quint8 { Own, Qt };
+
 struct ServerConfig {
     // players
     QString host = QStringLiteral("127.0.0.1");
@@ -34,6 +38,7 @@ struct ServerConfig {
     QList<QByteArray> allowedOrigins;
     bool requireOrigin = false;
     qint64 maxConnectionsPerIp = 0; // open WebSockets and handshakes from one address; 0: off
+    PlayerTransport transport = PlayerTransport::Own;
 
     // cluster (docs/scaling.md): off unless redisUrl is set
     QString redisUrl; // redis://HOST:PORT[/DB]

@@ -1,14 +1,11 @@
 #include "servercore.h"
 
 #include "clusternode.h"
-#include "connectiontrim.h"
 #include "epolldispatcher.h"
 #include "logging.h"
 #include "session.h"
 
 #include <QAbstractEventDispatcher>
-#include <QTcpSocket>
-#include <QWebSocket>
 
 namespace pairmatch {
 
@@ -29,19 +26,23 @@ ServerCore::ServerCore(const ServerConfig &config, const Clock &clock, QObject *
     // or aboutToBlock() before it waits (glib's emits awake() only after): with both, queued
     // frames leave once per pass whatever the dispatcher, with no wake-up of their own.
     if (QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance()) {
-        connect(dispatcher, &QAbstractEventDispatcher::awake, this, &ServerCore::flushOutput);
-        connect(
-            dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, &ServerCore::flushOutput);
-        // On our own dispatcher, sooner when a pass is short: after each socket's event, so a
-        // move does not wait for the other sockets of its pass (the tail of the latency).
-        // A long pass is a loaded server: there one flush per pass sends fewer, larger
-        // writes (two frames for the same socket in one sendmsg), which is what throughput
-        // needs. Measured on loadgen's latency and relay-wide scenarios (docs/performance.md).
         if (auto *epoll = qobject_cast<EpollDispatcher *>(dispatcher)) {
+            // Our own dispatcher calls the core at the same two points directly (a signal
+            // emission costs ~180 instructions, twice a pass: 6% of a move at light load).
+            epoll->setPassHook([this] { flushOutput(); });
+            // And sooner when a pass is short: after each socket's event, so a move does not
+            // wait for the other sockets of its pass (the tail of the latency). A long pass is
+            // a loaded server: there one flush per pass sends fewer, larger writes (two
+            // frames for the same socket in one sendmsg), which is what throughput needs.
+            // Measured on loadgen's latency and relay-wide scenarios (docs/performance.md).
             epoll->setAfterSocketEvent([this](int eventsInPass) {
                 if (eventsInPass <= kEagerFlushMaxEvents)
                     flushOutput();
             });
+        } else {
+            connect(dispatcher, &QAbstractEventDispatcher::awake, this, &ServerCore::flushOutput);
+            connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this,
+                &ServerCore::flushOutput);
         }
     }
     if (!config.redisUrl.isEmpty()) {
@@ -58,32 +59,20 @@ ServerCore::~ServerCore()
     m_cluster.reset();
 }
 
-void ServerCore::adopt(QWebSocket *webSocket, QTcpSocket *tcpSocket, const Route &route)
+void ServerCore::adopt(Transport *transport, const Route &route)
 {
     Busy busy(*this);
     const Millis now = m_clock.now();
-    if (m_shuttingDown) {
-        const CloseCauseInfo bye = closeCause(CloseCause::Shutdown);
-        webSocket->close(QWebSocketProtocol::CloseCode(bye.code), QString(bye.reason));
-        webSocket->deleteLater();
-        return;
-    }
     const ConnId id = m_connections.nextId();
-    auto owned = std::make_unique<Session>(
-        id, webSocket, tcpSocket, route, now, m_admission.fullBucket(now));
+    auto owned = std::make_unique<Session>(id, transport, route, now, m_admission.fullBucket(now));
     Session *s = owned.get();
     m_connections.insert(std::move(owned));
-
-    trimWebSocket(webSocket, tcpSocket);
-    webSocket->setMaxAllowedIncomingFrameSize(quint64(m_config.maxFrameBytes));
-    webSocket->setMaxAllowedIncomingMessageSize(quint64(m_config.maxFrameBytes));
-    connect(webSocket, &QWebSocket::textMessageReceived, webSocket,
-        [this, s](const QString &text) { onText(*s, text); });
-    connect(webSocket, &QWebSocket::binaryMessageReceived, webSocket,
-        [this, s](const QByteArray &) { onBinary(*s); });
-    connect(webSocket, &QWebSocket::pong, webSocket,
-        [this, s](quint64 elapsed, const QByteArray &) { onPong(*s, elapsed); });
-    connect(webSocket, &QWebSocket::disconnected, webSocket, [this, s] { onDisconnected(*s); });
+    transport->attach(this, s);
+    if (m_shuttingDown) { // opened as the server stopped: closed as all the others were
+        const CloseCauseInfo bye = closeCause(CloseCause::Shutdown);
+        closeSession(*s, bye.code, bye.reason);
+        return;
+    }
     m_pings.add(id, now);
     m_view.sessionOpened(*s);
 }
@@ -102,6 +91,7 @@ void ServerCore::shutdown()
             m_view.forcedDisconnect(s, bye.code, bye.reason);
             s.close(bye.code, bye.reason);
             m_closeGrace.push(now + m_config.closeGraceMs, s.id());
+            checkFinished(s);
         }
     });
     // A fresh reading: a close above may have been reported at once and forgotten with one,
@@ -161,7 +151,7 @@ void ServerCore::setDraining(bool draining)
     m_view.drainingChanged(draining);
 }
 
-void ServerCore::onText(Session &s, const QString &text)
+void ServerCore::transportText(Session &s, QByteArrayView utf8)
 {
     if (s.isClosing())
         return;
@@ -170,14 +160,14 @@ void ServerCore::onText(Session &s, const QString &text)
     ++s.messagesIn;
     if (!m_admission.text(s.id(), s.bucket, m_clock, m_out))
         return;
-    dispatch(s, text);
+    dispatch(s, utf8);
 }
 
-void ServerCore::dispatch(Session &s, const QString &text)
+void ServerCore::dispatch(Session &s, QByteArrayView utf8)
 {
-    if (m_cluster && m_cluster->takeText(s, text))
+    if (m_cluster && m_cluster->takeText(s, utf8))
         return;
-    if (const auto error = m_codec.decode(text, s.endpoint(), m_message)) {
+    if (const auto error = m_codec.decode(utf8, s.endpoint(), m_message)) {
         m_out.sendError(s.id(), *error);
         return;
     }
@@ -207,7 +197,7 @@ void ServerCore::dispatch(Session &s, const QString &text)
     case Command::Prepared:
         s.userId = m_message.userId;
         if (m_cluster && !m_pairs.find(s.route().pairId) && !m_pairs.pairOf(s.id())) {
-            m_cluster->preparedElsewhere(s, text);
+            m_cluster->preparedElsewhere(s, utf8);
             return;
         }
         m_pairs.prepared(s.id(), s.route().pairId, m_message, m_out);
@@ -218,7 +208,7 @@ void ServerCore::dispatch(Session &s, const QString &text)
     }
 }
 
-void ServerCore::onBinary(Session &s)
+void ServerCore::transportBinary(Session &s)
 {
     if (s.isClosing())
         return;
@@ -227,23 +217,39 @@ void ServerCore::onBinary(Session &s)
     m_admission.binary(s.id(), s.bucket, m_clock, m_out);
 }
 
-void ServerCore::onPong(Session &s, quint64 elapsedMs)
+void ServerCore::transportPong(Session &s, qint64 rttMs)
 {
-    s.lastRttMs = qint64(elapsedMs);
+    s.lastRttMs = rttMs;
     m_pings.pong(s.id());
 }
 
-void ServerCore::onDisconnected(Session &s)
+void ServerCore::transportClosing(Session &s, const TransportClose &close)
 {
     Busy busy(*this);
-    if (!s.isClosing()) {
-        s.noteCloseStarted();
-        if (s.isClosing()) // Qt closed it on its own: frame too large, bad UTF-8, protocol error
-            m_view.forcedDisconnect(s, s.closeCode(), s.closeReason());
-    }
+    if (s.isClosing())
+        return;
+    const Millis now = m_clock.now();
+    s.flush(); // what was said before goes before the transport's close frame
+    s.noteClosing(close.code, close.byServer);
+    if (close.byServer) // a frame too large, bad UTF-8, a protocol error
+        m_view.forcedDisconnect(s, close.code, close.reason);
+    if (!s.gone)
+        forget(s, now);
+    m_closeGrace.push(now + m_config.closeGraceMs, s.id());
+}
+
+void ServerCore::transportClosed(Session &s)
+{
+    Busy busy(*this);
     if (!s.gone)
         forget(s, m_clock.now());
     m_finished.push_back(s.id());
+}
+
+void ServerCore::checkFinished(Session &s)
+{
+    if (s.isFinished())
+        transportClosed(s);
 }
 
 void ServerCore::onTimer()
@@ -256,8 +262,10 @@ void ServerCore::onTimer()
     m_dead.clear();
     m_pings.advance(now, m_toPing, m_dead);
     for (ConnId id : m_toPing) {
-        if (Session *s = m_connections.find(id))
+        if (Session *s = m_connections.find(id)) {
             s->ping();
+            checkFinished(*s);
+        }
     }
     for (ConnId id : m_dead)
         m_out.close(id, CloseCause::PingTimeout);
@@ -268,6 +276,7 @@ void ServerCore::onTimer()
         if (Session *s = m_connections.find(id)) {
             qCInfo(lcNet).noquote() << u"conn %1 did not finish closing; cut"_s.arg(id);
             s->abort();
+            checkFinished(*s);
         }
     });
 
@@ -322,9 +331,13 @@ void ServerCore::flushOutput()
         m_flushing.swap(m_unflushed);
         for (ConnId id : m_flushing) {
             Session *s = m_connections.find(id);
-            if (s && !s->isClosing() && s->flush() > m_config.maxSendBufferBytes) {
+            if (!s || s->isClosing())
+                continue;
+            if (s->flush() > m_config.maxSendBufferBytes) {
                 const CloseCauseInfo slow = closeCause(CloseCause::SlowReader);
                 closeSession(*s, slow.code, slow.reason);
+            } else {
+                checkFinished(*s);
             }
         }
         m_flushing.clear();
@@ -340,10 +353,11 @@ void ServerCore::closeSession(Session &s, quint16 code, QLatin1StringView reason
         return;
     const Millis now = m_clock.now();
     m_view.forcedDisconnect(s, code, reason);
-    s.close(code, reason); // Qt may report the disconnect at once, from in here
+    s.close(code, reason);
     if (!s.gone)
         forget(s, now);
     m_closeGrace.push(now + m_config.closeGraceMs, s.id());
+    checkFinished(s);
 }
 
 void ServerCore::forget(Session &s, Millis now)

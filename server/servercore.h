@@ -17,23 +17,19 @@
 #include "pingscheduler.h"
 #include "route.h"
 #include "serverconfig.h"
+#include "transport.h"
 
 #include <QObject>
 
 #include <memory>
 #include <vector>
 
-QT_BEGIN_NAMESPACE
-class QTcpSocket;
-class QWebSocket;
-QT_END_NAMESPACE
-
 namespace pairmatch {
 
 class ClusterNode;
 class Session;
 
-class ServerCore final : public QObject
+class ServerCore final : public QObject, private TransportEvents
 {
     Q_OBJECT
 
@@ -42,8 +38,9 @@ public:
     ~ServerCore() override;
     Q_DISABLE_COPY_MOVE(ServerCore)
 
-    // A WebSocket opened on this route (from WsServer). The core owns it from now on.
-    void adopt(QWebSocket *webSocket, QTcpSocket *tcpSocket, const Route &route);
+    // A WebSocket opened on this route (from the players' listener). The core owns its
+    // transport from now on.
+    void adopt(pairmatch::Transport *transport, const pairmatch::Route &route);
 
     qsizetype connectionCount() const { return m_connections.size(); }
     bool isShuttingDown() const { return m_shuttingDown; }
@@ -97,12 +94,16 @@ private:
     };
     friend class ClusterNode; // the cluster's replies and batches enter as the sockets' do
 
-    void onText(Session &session, const QString &text);
+    // TransportEvents
+    void transportText(Session &session, QByteArrayView utf8) override;
+    void transportBinary(Session &session) override;
+    void transportPong(Session &session, qint64 rttMs) override;
+    void transportClosing(Session &session, const TransportClose &close) override;
+    void transportClosed(Session &session) override;
+    // After a command to a session's transport: the end it may have brought (transport.h).
+    void checkFinished(Session &session);
     // A message past admission, to the machine it is for.
-    void dispatch(Session &session, const QString &text);
-    void onBinary(Session &session);
-    void onPong(Session &session, quint64 elapsedMs);
-    void onDisconnected(Session &session);
+    void dispatch(Session &session, QByteArrayView utf8);
     void onTimer();
 
     void settle();

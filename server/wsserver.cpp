@@ -1,15 +1,21 @@
 #include "wsserver.h"
 
-#include "connectiontrim.h"
+#include "epolldispatcher.h"
 #include "logging.h"
 #include "tlscredentials.h"
+#include "wshandshake.h"
 
+#include <QAbstractEventDispatcher>
 #include <QSslConfiguration>
 #include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QWebSocket>
 
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace pairmatch {
@@ -38,6 +44,10 @@ QByteArray httpRefusal(int status)
     case 404:
         reason = "Not Found";
         break;
+    case 426:
+        reason = "Upgrade Required";
+        extra = "Sec-WebSocket-Version: 13\r\n";
+        break;
     case 431:
         reason = "Request Header Fields Too Large";
         break;
@@ -54,29 +64,21 @@ QByteArray httpRefusal(int status)
         + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
 }
 
-QByteArrayView HttpRequest::header(QByteArrayView name) const
-{
-    QByteArrayView rest = headers;
-    while (!rest.isEmpty()) {
-        const qsizetype eol = rest.indexOf("\r\n");
-        const QByteArrayView line = eol < 0 ? rest : rest.first(eol);
-        rest = eol < 0 ? QByteArrayView() : rest.sliced(eol + 2);
-        const qsizetype colon = line.indexOf(':');
-        if (colon == name.size() && line.first(colon).compare(name, Qt::CaseInsensitive) == 0)
-            return line.sliced(colon + 1).trimmed();
-    }
-    return {};
-}
-
 // Accepts sockets itself: TCP_NODELAY on every one, TLS when a certificate is configured.
-class WsServer::Listener final : public QTcpServer
+// Plain TCP for our own transport is not wrapped in a QTcpSocket at all.
+class WsServer::TcpListener final : public QTcpServer
 {
 public:
     const QSslConfiguration *tls = nullptr;
+    std::function<void(int)> acceptRaw; // plain TCP, our own transport
 
 protected:
     void incomingConnection(qintptr descriptor) override
     {
+        if (!tls && acceptRaw) {
+            acceptRaw(int(descriptor));
+            return;
+        }
         QTcpSocket *socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
         if (!socket->setSocketDescriptor(descriptor)) {
             qCWarning(lcNet) << "cannot take an accepted socket:" << socket->errorString();
@@ -85,7 +87,6 @@ protected:
             return;
         }
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        trimSocket(socket);
         if (tls) {
             auto *ssl = static_cast<QSslSocket *>(socket);
             ssl->setSslConfiguration(*tls);
@@ -100,10 +101,20 @@ WsServer::WsServer(const Clock &clock, ListenConfig config, Gate gate, QObject *
     , m_clock(clock)
     , m_config(std::move(config))
     , m_gate(std::move(gate))
-    , m_listener(std::make_unique<Listener>())
+    , m_listener(std::make_unique<TcpListener>())
     , m_handshaker(u"pairmatch"_s, QWebSocketServer::NonSecureMode)
     , m_timer(clock, [this] { onTimer(); })
 {
+    if (m_config.ownTransport) {
+        auto context = std::make_shared<WsConnection::Context>();
+        context->limits = {m_config.maxFrameBytes, m_config.maxMessageBytes};
+        context->clock = &m_clock;
+        context->epoll = qobject_cast<EpollDispatcher *>(QAbstractEventDispatcher::instance());
+        m_context = std::move(context);
+        m_listener->acceptRaw = [this](int descriptor) {
+            acceptOwn(descriptor);
+        };
+    }
     m_listener->setMaxPendingConnections(1 << 20);
     m_handshaker.setMaxPendingConnections(1 << 20);
     m_handshaker.setHandshakeTimeout(-1); // ours: handshakeTimeoutMs, from accept
@@ -113,7 +124,7 @@ WsServer::WsServer(const Clock &clock, ListenConfig config, Gate gate, QObject *
 
 WsServer::~WsServer()
 {
-    close(); // before the tables go: an accepted socket destroyed with the listener forgets itself
+    close();
 }
 
 bool WsServer::listen()
@@ -183,16 +194,27 @@ void WsServer::close()
     m_pendingByAddress.clear();
     for (QTcpSocket *socket : pending)
         socket->abort();
+    const auto own = std::exchange(m_ownPending, {});
+    m_ownRefused = 0;
+    for (const auto &[connection, state] : own) {
+        connection->abort();
+        connection->release();
+    }
 }
 
 void WsServer::onNewConnection()
 {
     const Millis now = m_clock.now();
     while (QTcpSocket *socket = m_listener->nextPendingConnection()) {
+        if (m_config.ownTransport) { // TLS on our own transport: the socket is a byte stream
+            socket->setParent(nullptr);
+            adoptOwn(new WsConnection(m_context, static_cast<QSslSocket *>(socket), this));
+            continue;
+        }
         const PeerKey peer {socket->peerAddress(), socket->peerPort()};
         m_pending.insert(socket, Pending {peer, {}, false});
         m_byPeer.insert(peer, socket);
-        ++m_pendingByAddress[peer.address];
+        notePending(peer.address);
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onRequestData(socket); });
         connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
             forget(socket);
@@ -202,7 +224,108 @@ void WsServer::onNewConnection()
         if (socket->bytesAvailable())
             onRequestData(socket);
     }
-    m_timer.arm(m_handshakeTimeouts.nextDeadline());
+    armTimer();
+}
+
+// ---- our own transport ------------------------------------------------------------------
+
+void WsServer::acceptOwn(int descriptor)
+{
+    const int flags = ::fcntl(descriptor, F_GETFL);
+    const int one = 1;
+    if (flags < 0 || ::fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) != 0
+        || ::setsockopt(descriptor, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) {
+        qCWarning(lcNet) << "cannot set up an accepted socket:" << strerror(errno);
+        ::close(descriptor);
+        return;
+    }
+    ::fcntl(descriptor, F_SETFD, FD_CLOEXEC);
+    adoptOwn(new WsConnection(m_context, descriptor, this));
+}
+
+void WsServer::adoptOwn(WsConnection *connection)
+{
+    const quint64 serial = m_nextSerial++;
+    const QHostAddress address = connection->peerAddress();
+    m_ownPending.emplace(connection, OwnPending {serial, false, address});
+    notePending(address);
+    m_ownTimeouts.push(m_clock.now() + m_config.handshakeTimeoutMs, {connection, serial});
+    armTimer();
+}
+
+void WsServer::requestReceived(WsConnection &connection, QByteArrayView head)
+{
+    const Decision decision = decide(head, connection.peerAddress());
+    if (!decision.accept) {
+        refuseOwn(connection, decision.refusal);
+        return;
+    }
+    forgetOwn(connection);
+    connection.upgrade(decision.response);
+    Q_EMIT upgraded(&connection, decision.route);
+    if (!connection.isAttached()) {
+        qCWarning(lcNet) << "a WebSocket opened that nobody takes; closed";
+        connection.abort();
+        connection.release();
+    }
+}
+
+void WsServer::requestTooLarge(WsConnection &connection)
+{
+    refuseOwn(connection, {431, httpRefusal(431)});
+}
+
+void WsServer::refuseOwn(WsConnection &connection, const HttpReply &reply)
+{
+    if (reply.refusal)
+        logRefusal(connection.peerAddress(), connection.peerPort(), reply.status);
+    // It stays listed (and timed) until it has ended, but holds no place any more.
+    if (const auto it = m_ownPending.find(&connection); it != m_ownPending.end()) {
+        if (!it->second.refused) {
+            it->second.refused = true;
+            ++m_ownRefused;
+            forgetPending(it->second.address);
+        }
+    }
+    connection.refuse(reply.bytes);
+}
+
+void WsServer::endedBeforeOpen(WsConnection &connection)
+{
+    forgetOwn(connection);
+    connection.release();
+}
+
+void WsServer::forgetOwn(WsConnection &connection)
+{
+    const auto it = m_ownPending.find(&connection);
+    if (it == m_ownPending.end())
+        return;
+    if (it->second.refused)
+        --m_ownRefused;
+    else
+        forgetPending(it->second.address);
+    m_ownPending.erase(it);
+}
+
+void WsServer::notePending(const QHostAddress &address)
+{
+    ++m_pendingByAddress[address];
+}
+
+void WsServer::forgetPending(const QHostAddress &address)
+{
+    if (const auto n = m_pendingByAddress.find(address);
+        n != m_pendingByAddress.end() && --n.value() <= 0)
+        m_pendingByAddress.erase(n);
+}
+
+void WsServer::logRefusal(const QHostAddress &address, quint16 port, int status)
+{
+    const QString remote = address.toString() + u':' + QString::number(port);
+    PM_LOG_INFO(lcNet, (LogFields {0, {}, {}, remote, status}),
+        u"refused %1 with HTTP %2"_s.arg(remote).arg(status));
+    Q_EMIT refused(status);
 }
 
 void WsServer::onRequestData(QTcpSocket *socket)
@@ -215,60 +338,67 @@ void WsServer::onRequestData(QTcpSocket *socket)
     const qsizetype end = head.indexOf("\r\n\r\n");
     if (end < 0) {
         if (head.size() >= kMaxRequestHead)
-            refuse(socket, 431);
+            refuse(socket, {431, httpRefusal(431)});
         return;
     }
-    // Request-Line = Method SP Request-URI SP HTTP-Version
-    const QByteArrayView headView(head);
-    const qsizetype eol = headView.indexOf("\r\n");
-    const QByteArrayView line = headView.first(eol);
-    const qsizetype sp1 = line.indexOf(' ');
-    const qsizetype sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
-    const QByteArrayView version = sp2 < 0 ? QByteArrayView() : line.sliced(sp2 + 1);
-    if (sp2 < 0 || !version.startsWith("HTTP/1.") || version.contains(' ')) {
-        refuse(socket, 400);
+    const Decision decision = decide(QByteArrayView(head).first(end + 4), it->peer.address);
+    if (!decision.accept) {
+        refuse(socket, decision.refusal);
         return;
     }
-    HttpRequest request;
-    request.method = line.first(sp1);
-    request.target = line.sliced(sp1 + 1, sp2 - sp1 - 1);
-    request.version = version;
-    request.headers = headView.sliced(eol + 2, end - eol - 2);
-    request.pendingConnections = m_pending.size();
-    request.peer = it->peer.address;
-    request.pendingFromPeer = m_pendingByAddress.value(it->peer.address);
-    if (!request.header("Upgrade").toByteArray().toLower().contains("websocket")) {
-        answerPlainRequest(socket, request);
-        return;
-    }
-    if (request.method != "GET" || version == "HTTP/1.0") {
-        refuse(socket, 400);
-        return;
-    }
-    const Route route = m_gate(request);
-    if (route.httpStatus != 200) {
-        refuse(socket, route.httpStatus);
-        return;
-    }
-    it->route = route;
+    it->route = decision.route;
     it->handedOver = true;
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
     m_handshaker.handleConnection(socket);
 }
 
-// A request without a WebSocket upgrade gets an HTTP answer, never a silent close: the
-// listener's HTTP handler's, when it has one for it; else 404 for a path the gate does not
-// know and 400 for a WebSocket path asked without the upgrade.
-void WsServer::answerPlainRequest(QTcpSocket *socket, const HttpRequest &request)
+WsServer::Decision WsServer::decide(QByteArrayView head, const QHostAddress &peer) const
+{
+    Decision d;
+    std::optional<HttpRequest> request = parseRequestHead(head);
+    if (!request) {
+        d.refusal = {400, httpRefusal(400)};
+        return d;
+    }
+    request->pendingConnections = pendingCount();
+    request->peer = peer;
+    request->pendingFromPeer = m_pendingByAddress.value(peer);
+    if (!isWebSocketUpgrade(*request)) {
+        d.refusal = answerPlainRequest(*request);
+        return d;
+    }
+    if (!isUpgradeRequestLine(*request)) {
+        d.refusal = {400, httpRefusal(400)};
+        return d;
+    }
+    Route route = m_gate(*request);
+    if (route.httpStatus != 200) {
+        d.refusal = {route.httpStatus, httpRefusal(route.httpStatus)};
+        return d;
+    }
+    if (m_config.ownTransport) {
+        HandshakeAnswer answer = answerHandshake(*request);
+        if (answer.status != 101) {
+            qCDebug(lcNet) << "handshake refused:" << answer.why;
+            d.refusal = {answer.status, httpRefusal(answer.status)};
+            return d;
+        }
+        d.response = std::move(answer.response);
+    }
+    d.accept = true;
+    d.route = std::move(route);
+    return d;
+}
+
+HttpReply WsServer::answerPlainRequest(const HttpRequest &request) const
 {
     if (m_httpHandler) {
-        if (std::optional<QByteArray> response = m_httpHandler(request)) {
-            respond(socket, *response);
-            return;
-        }
+        if (std::optional<QByteArray> response = m_httpHandler(request))
+            return {200, std::move(*response), false};
     }
     const Route route = m_gate(request);
-    refuse(socket, route.httpStatus == 200 ? 400 : route.httpStatus);
+    const int status = route.httpStatus != 200 ? route.httpStatus : 400;
+    return {status, httpRefusal(status)};
 }
 
 void WsServer::onUpgraded()
@@ -294,6 +424,18 @@ void WsServer::onUpgraded()
 void WsServer::onTimer()
 {
     const Millis now = m_clock.now();
+    m_ownTimeouts.popDue(now, [this](const std::pair<WsConnection *, quint64> &due) {
+        const auto it = m_ownPending.find(due.first);
+        if (it == m_ownPending.end() || it->second.serial != due.second)
+            return; // gone, or open
+        WsConnection *connection = due.first;
+        qCInfo(lcNet).noquote() << u"handshake from %1:%2 timed out; cut"_s
+                                       .arg(connection->peerAddress().toString())
+                                       .arg(connection->peerPort());
+        forgetOwn(*connection);
+        connection->abort();
+        connection->release();
+    });
     m_handshakeTimeouts.popDue(now, [this](const QPointer<QTcpSocket> &socket) {
         if (!socket || qobject_cast<QWebSocket *>(socket->parent()))
             return; // gone, or open as a WebSocket
@@ -303,25 +445,22 @@ void WsServer::onTimer()
         forget(socket);
         socket->abort();
     });
-    m_timer.arm(m_handshakeTimeouts.nextDeadline());
+    armTimer();
 }
 
-void WsServer::refuse(QTcpSocket *socket, int status)
+void WsServer::armTimer()
 {
-    const QString remote
-        = socket->peerAddress().toString() + u':' + QString::number(socket->peerPort());
-    PM_LOG_INFO(lcNet, (LogFields {0, {}, {}, remote, status}),
-        u"refused %1 with HTTP %2"_s.arg(remote).arg(status));
-    Q_EMIT refused(status);
-    respond(socket, httpRefusal(status));
+    m_timer.arm(qMin(m_handshakeTimeouts.nextDeadline(), m_ownTimeouts.nextDeadline()));
 }
 
-void WsServer::respond(QTcpSocket *socket, const QByteArray &response)
+void WsServer::refuse(QTcpSocket *socket, const HttpReply &reply)
 {
+    if (reply.refusal)
+        logRefusal(socket->peerAddress(), socket->peerPort(), reply.status);
     forget(socket);
     disconnect(socket, &QTcpSocket::readyRead, this, nullptr);
     socket->readAll(); // what it sent is read, so closing does not reset the connection
-    socket->write(response);
+    socket->write(reply.bytes);
     socket->disconnectFromHost();
 }
 
@@ -333,9 +472,7 @@ void WsServer::forget(QTcpSocket *socket)
     const auto byPeer = m_byPeer.find(it->peer);
     if (byPeer != m_byPeer.end() && byPeer.value() == socket)
         m_byPeer.erase(byPeer);
-    if (const auto n = m_pendingByAddress.find(it->peer.address);
-        n != m_pendingByAddress.end() && --n.value() <= 0)
-        m_pendingByAddress.erase(n);
+    forgetPending(it->peer.address);
     m_pending.erase(it);
 }
 

@@ -1,16 +1,24 @@
 // A WebSocket listener that decides before any WebSocket opens. It accepts TCP connections
 // itself (to turn Nagle's algorithm off and, with a certificate, to speak TLS), reads the
 // HTTP request head, and asks its gate: refuse with an HTTP status (404 unknown path, 400
-// bad request, 401 no token, 503 full), or accept. A plain HTTP request (no upgrade) goes
-// to its HTTP handler, if it has one. Accepted requests go to
-// QWebSocketServer::handleConnection() for the handshake; each WebSocket that opens is
-// handed on with opened(). The players' port and the admin port are two of these.
+// bad request, 401 no token, 403 origin, 503 full), or accept; a plain HTTP request (no
+// upgrade) goes to its HTTP handler, if it has one. The players' port and the admin port are
+// two of these (and the --metrics-port listener, plain HTTP only), with two ways to open a
+// WebSocket:
+//  - Qt's (the admin port, and the players' with PAIRMATCH_TRANSPORT=qt): accepted requests
+//    go to QWebSocketServer::handleConnection() for the handshake, and each QWebSocket
+//    that opens is handed on with opened();
+//  - our own (the players' port): the listener answers the handshake itself (wshandshake.h)
+//    and each connection, a WsConnection from accept on, is handed on with upgraded().
 #pragma once
 
 #include "clock.h"
 #include "deadlinequeue.h"
 #include "deadlinetimer.h"
+#include "httprequest.h"
 #include "route.h"
+#include "transport.h"
+#include "wsconnection.h"
 
 #include <QByteArrayView>
 #include <QHash>
@@ -22,6 +30,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <unordered_map>
+#include <utility>
 
 QT_BEGIN_NAMESPACE
 class QSslConfiguration;
@@ -37,22 +47,20 @@ struct ListenConfig {
     QString tlsCertFile; // PEM; with tlsKeyFile: TLS (wss://)
     QString tlsKeyFile;
     qint64 handshakeTimeoutMs = 10'000; // from accept until the WebSocket is open
+    // Our own transport (upgraded()) instead of Qt's (opened()), with these limits.
+    bool ownTransport = false;
+    qint64 maxFrameBytes = 64 * 1024;
+    qint64 maxMessageBytes = 64 * 1024;
 };
 
-// The head of an HTTP request: request line and header lines.
-struct HttpRequest {
-    QByteArrayView method;
-    QByteArrayView target;
-    QByteArrayView version; // HTTP/1.1
-    QByteArrayView headers; // the header lines, CRLF-separated
-    qsizetype pendingConnections = 0; // accepted by this listener, WebSocket not open yet
-    QHostAddress peer; // who asks
-    qsizetype pendingFromPeer = 0; // of pendingConnections, from peer's address
-    // A header's value, trimmed (the first of that name, case-insensitive); empty if absent.
-    QByteArrayView header(QByteArrayView name) const;
+// An HTTP answer to a request that opens no WebSocket.
+struct HttpReply {
+    int status = 400;
+    QByteArray bytes; // the whole response
+    bool refusal = true; // an httpRefusal(), not a page the HTTP handler served
 };
 
-class WsServer final : public QObject
+class WsServer final : public QObject, private WsConnection::Listener
 {
     Q_OBJECT
 
@@ -88,16 +96,38 @@ public:
     void close();
 
     // Accepted connections whose WebSocket is not open yet.
-    qsizetype pendingCount() const { return m_pending.size(); }
+    // (A refused one that lingers until its peer ends it holds no place: it counts neither
+    // here nor against its address.)
+    qsizetype pendingCount() const
+    {
+        return m_pending.size() + qsizetype(m_ownPending.size()) - m_ownRefused;
+    }
+
+    // A request that asks for no WebSocket is plain HTTP: what it is answered. The HTTP
+    // handler's response when it has one for it; else the gate's refusal for its path (404,
+    // 503...), or 400 for a WebSocket path asked without the upgrade.
+    HttpReply answerPlainRequest(const HttpRequest &request) const;
 
 Q_SIGNALS:
-    // A WebSocket opened; the receiver owns it (the TCP socket goes with it).
+    // Qt's handshake: a WebSocket opened; the receiver owns it (the TCP socket goes with it).
     void opened(QWebSocket *webSocket, QTcpSocket *tcpSocket, const pairmatch::Route &route);
+    // Our own: a WebSocket opened; the receiver owns the transport and attaches to it now,
+    // from in here (it is aborted otherwise).
+    void upgraded(pairmatch::Transport *transport, const pairmatch::Route &route);
     // A request was refused with this HTTP status (counted for /metrics).
     void refused(int status);
 
 private:
-    class Listener;
+    class TcpListener;
+
+    // What a complete request head gets: refused with an HTTP answer, or a WebSocket.
+    struct Decision {
+        bool accept = false;
+        Route route;
+        HttpReply refusal; // unless accepted
+        QByteArray response; // accepted on our own transport: the 101
+    };
+    Decision decide(QByteArrayView head, const QHostAddress &peer) const;
 
     struct PeerKey {
         QHostAddress address;
@@ -121,22 +151,45 @@ private:
     void onRequestData(QTcpSocket *socket);
     void onUpgraded();
     void onTimer();
-    void answerPlainRequest(QTcpSocket *socket, const HttpRequest &request);
-    void refuse(QTcpSocket *socket, int status);
-    void respond(QTcpSocket *socket, const QByteArray &response);
+    void armTimer();
+    void refuse(QTcpSocket *socket, const HttpReply &reply);
     void forget(QTcpSocket *socket);
+
+    // our own transport
+    void acceptOwn(int descriptor);
+    void adoptOwn(WsConnection *connection);
+    void requestReceived(WsConnection &connection, QByteArrayView head) override;
+    void requestTooLarge(WsConnection &connection) override;
+    void endedBeforeOpen(WsConnection &connection) override;
+    void refuseOwn(WsConnection &connection, const HttpReply &reply);
+    void forgetOwn(WsConnection &connection);
+    void notePending(const QHostAddress &address);
+    void forgetPending(const QHostAddress &address);
+    void logRefusal(const QHostAddress &address, quint16 port, int status);
 
     const Clock &m_clock;
     ListenConfig m_config;
     Gate m_gate;
     HttpHandler m_httpHandler;
-    std::unique_ptr<Listener> m_listener;
+    std::unique_ptr<TcpListener> m_listener;
     std::unique_ptr<QSslConfiguration> m_tls;
     QWebSocketServer m_handshaker;
     QHash<QTcpSocket *, Pending> m_pending;
     QHash<PeerKey, QTcpSocket *> m_byPeer;
     QHash<QHostAddress, qsizetype> m_pendingByAddress; // for HttpRequest::pendingFromPeer
     DeadlineQueue<QPointer<QTcpSocket>> m_handshakeTimeouts;
+    // our own transport: connections not open yet, by address, with a serial each (their
+    // handshake deadline names both: an address may be reused)
+    std::shared_ptr<WsConnection::Context> m_context;
+    struct OwnPending {
+        quint64 serial = 0;
+        bool refused = false; // answered, lingering until the peer ends the connection
+        QHostAddress address; // as at accept: a reset socket has no peer name any more
+    };
+    std::unordered_map<WsConnection *, OwnPending> m_ownPending;
+    qsizetype m_ownRefused = 0; // of m_ownPending
+    DeadlineQueue<std::pair<WsConnection *, quint64>> m_ownTimeouts;
+    quint64 m_nextSerial = 1;
     DeadlineTimer m_timer;
     QString m_error;
 };

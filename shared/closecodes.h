@@ -53,4 +53,14 @@ QLatin1StringView closeCodeMeaning(int code);
 // The codes the server itself closes connections with, in numeric order.
 std::span<const quint16> serverCloseCodes();
 
+// Whether a peer may send this code in a close frame (RFC 6455 section 7.4, as the `ws`
+// library reads it): 1000-1014 except 1004 (reserved), 1005 and 1006 (never on the wire),
+// and 3000-4999 (registered and private use). Any other code fails the connection (1002).
+constexpr bool isValidWireCloseCode(quint16 code)
+{
+    return (code >= 1000 && code <= 1014 && code != 1004 && code != CloseCode::NoStatus
+               && code != CloseCode::Abnormal)
+        || (code >= 3000 && code <= 4999);
+}
+
 } // namespace pairmatch

@@ -42,6 +42,9 @@ ServerConfig TestServer::defaultConfig()
     c.host = u"127.0.0.1"_s;
     c.port = 0;
     c.rateLimit = 0;
+    // the _qt variants of the tests run the players' port on Qt WebSockets
+    if (qEnvironmentVariable("PAIRMATCH_TRANSPORT") == "qt"_L1)
+        c.transport = PlayerTransport::Qt;
     return c;
 }
 

@@ -107,6 +107,8 @@ private Q_SLOTS:
     void badValue_data();
     void badValue();
     void badEnvironmentValue();
+    void playerTransportFromEnvironment_data();
+    void playerTransportFromEnvironment();
     void unknownFlag();
     void unexpectedArgument();
     void missingValue();
@@ -377,6 +379,34 @@ void TestOptions::badEnvironmentValue()
     // unrelated variables are ignored
     const OptionsResult u = parse({}, {u"PAIRMATCH_BOGUS=1"_s, u"PORT=1"_s});
     QCOMPARE(actionName(u.action) + u.text, u"run"_s);
+}
+
+// PAIRMATCH_TRANSPORT chooses the players' transport (no flag: a reference, not a setting).
+void TestOptions::playerTransportFromEnvironment_data()
+{
+    QTest::addColumn<QStringList>("env");
+    QTest::addColumn<QString>("outcome"); // "own", "qt" or "error"
+    QTest::newRow("unset") << QStringList() << u"own"_s;
+    QTest::newRow("empty") << QStringList {u"PAIRMATCH_TRANSPORT="_s} << u"own"_s;
+    QTest::newRow("own") << QStringList {u"PAIRMATCH_TRANSPORT=own"_s} << u"own"_s;
+    QTest::newRow("qt") << QStringList {u"PAIRMATCH_TRANSPORT=qt"_s} << u"qt"_s;
+    QTest::newRow("QT, spaced") << QStringList {u"PAIRMATCH_TRANSPORT= QT "_s} << u"qt"_s;
+    QTest::newRow("anything else")
+        << QStringList {u"PAIRMATCH_TRANSPORT=websocketpp"_s} << u"error"_s;
+}
+
+void TestOptions::playerTransportFromEnvironment()
+{
+    QFETCH(QStringList, env);
+    QFETCH(QString, outcome);
+    const OptionsResult r = parse({}, env);
+    if (outcome == "error"_L1) {
+        QCOMPARE(actionName(r.action), u"error"_s);
+        QVERIFY2(r.text.contains("PAIRMATCH_TRANSPORT"_L1), qPrintable(r.text));
+        return;
+    }
+    QCOMPARE(actionName(r.action) + r.text, u"run"_s);
+    QCOMPARE(r.options.config.transport == PlayerTransport::Qt ? u"qt"_s : u"own"_s, outcome);
 }
 
 void TestOptions::unknownFlag()
