@@ -51,6 +51,7 @@ AdminServer::AdminServer(ServerCore &core, const ServerConfig &config, QObject *
     : QObject(parent)
     , m_core(core)
     , m_token(config.adminToken)
+    , m_maxBacklogBytes(config.adminMaxBacklogBytes)
     , m_listener(core.clock(), adminListenConfig(config), [this](const HttpRequest &request) {
         Route route;
         QByteArrayView path = request.target;
@@ -97,6 +98,7 @@ void AdminServer::close()
 void AdminServer::onOpened(QWebSocket *webSocket, QTcpSocket *tcpSocket, const Route &)
 {
     auto client = std::make_unique<Client>();
+    client->backlogLimit = m_maxBacklogBytes;
     client->webSocket = webSocket;
     client->tcpSocket = tcpSocket;
     connect(
@@ -184,7 +186,7 @@ void AdminServer::sendSnapshot(Client &client, const Snapshot &snapshot)
 {
     const QByteArray payload = compact(toJson(snapshot));
     // A large state is a large snapshot: give the client the time to read it.
-    client.backlogLimit = kMaxBacklogBytes + payload.size();
+    client.backlogLimit = m_maxBacklogBytes + payload.size();
     send(client, payload);
 }
 

@@ -30,8 +30,6 @@ class AdminServer final : public QObject
     Q_OBJECT
 
 public:
-    // Unsent bytes an admin client may hold before it is dropped (close 1008).
-    static constexpr qint64 kMaxBacklogBytes = 8 * 1024 * 1024;
     static constexpr int kFlushIntervalMs = 50;
 
     AdminServer(ServerCore &core, const ServerConfig &config, QObject *parent = nullptr);
@@ -62,7 +60,7 @@ private:
         QWebSocket *webSocket = nullptr;
         QPointer<QTcpSocket> tcpSocket;
         QByteArray batch; // serialized updates waiting for the next flush, comma-separated
-        qint64 backlogLimit = kMaxBacklogBytes; // raised by the size of each snapshot sent
+        qint64 backlogLimit = 0; // ServerConfig::adminMaxBacklogBytes plus the last snapshot's size
     };
 
     void onOpened(QWebSocket *webSocket, QTcpSocket *tcpSocket, const Route &route);
@@ -76,6 +74,7 @@ private:
 
     ServerCore &m_core;
     QByteArray m_token;
+    qint64 m_maxBacklogBytes;
     WsServer m_listener;
     std::vector<std::unique_ptr<Client>> m_clients;
     QTimer m_flushTimer;

@@ -84,7 +84,7 @@ int main(int argc, char **argv)
     if (options.noGui) {
         // An epoll dispatcher: Qt's polls every socket on every pass of the loop
         // (server/epolldispatcher.h). PAIRMATCH_EVENT_DISPATCHER=qt keeps Qt's own, without
-        // glib (which costs ~1.45x per wake-up, ../shared/bench/README.md).
+        // glib (which costs more per wake-up).
         if (qEnvironmentVariable("PAIRMATCH_EVENT_DISPATCHER") == "qt"_L1) {
             if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
                 qputenv("QT_NO_GLIB", "1");

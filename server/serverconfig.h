@@ -50,6 +50,8 @@ struct ServerConfig {
     QString adminHost = QStringLiteral("127.0.0.1");
     int adminPort = -1; // -1: no admin listener; 0: any free port
     QByteArray adminToken;
+    // unsent bytes an admin client may hold before it is dropped (close 1008)
+    qint64 adminMaxBacklogBytes = 8 * 1024 * 1024;
 
     // /metrics, /healthz, /readyz over plain HTTP without a token, off unless metricsPort
     // is set (the admin port answers them too)

@@ -63,6 +63,13 @@ private:
     char *m_data = nullptr;
 };
 
+// The peer's address as the kernel has it; false once the socket is gone or was reset.
+bool peerName(int fd, sockaddr_storage &ss)
+{
+    socklen_t len = sizeof ss;
+    return fd >= 0 && ::getpeername(fd, reinterpret_cast<sockaddr *>(&ss), &len) == 0;
+}
+
 } // namespace
 
 // Frames the kernel did not take yet, the first maybe in part.
@@ -191,8 +198,7 @@ QHostAddress WsConnection::peerAddress() const
     if (m_ssl)
         return m_ssl->peerAddress();
     sockaddr_storage ss = {};
-    socklen_t len = sizeof ss;
-    if (m_fd < 0 || ::getpeername(m_fd, reinterpret_cast<sockaddr *>(&ss), &len) != 0)
+    if (!peerName(m_fd, ss))
         return {};
     return QHostAddress(reinterpret_cast<const sockaddr *>(&ss));
 }
@@ -202,8 +208,7 @@ quint16 WsConnection::peerPort() const
     if (m_ssl)
         return m_ssl->peerPort();
     sockaddr_storage ss = {};
-    socklen_t len = sizeof ss;
-    if (m_fd < 0 || ::getpeername(m_fd, reinterpret_cast<sockaddr *>(&ss), &len) != 0)
+    if (!peerName(m_fd, ss))
         return 0;
     if (ss.ss_family == AF_INET)
         return ntohs(reinterpret_cast<const sockaddr_in *>(&ss)->sin_port);

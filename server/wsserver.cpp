@@ -246,9 +246,9 @@ void WsServer::acceptOwn(int descriptor)
 void WsServer::adoptOwn(WsConnection *connection)
 {
     const quint64 serial = m_nextSerial++;
-    const QHostAddress address = connection->peerAddress();
-    m_ownPending.emplace(connection, OwnPending {serial, false, address});
+    QHostAddress address = connection->peerAddress();
     notePending(address);
+    m_ownPending.emplace(connection, OwnPending {serial, std::move(address), false});
     m_ownTimeouts.push(m_clock.now() + m_config.handshakeTimeoutMs, {connection, serial});
     armTimer();
 }

@@ -183,8 +183,8 @@ private:
     std::shared_ptr<WsConnection::Context> m_context;
     struct OwnPending {
         quint64 serial = 0;
+        QHostAddress address; // as accepted: getpeername() fails once the peer has reset
         bool refused = false; // answered, lingering until the peer ends the connection
-        QHostAddress address; // as at accept: a reset socket has no peer name any more
     };
     std::unordered_map<WsConnection *, OwnPending> m_ownPending;
     qsizetype m_ownRefused = 0; // of m_ownPending

@@ -128,8 +128,8 @@ bool WireClient::write(QByteArrayView bytes, int timeoutMs)
         && done == bytes.size();
 }
 
-QByteArray WireClient::clientFrame(
-    quint8 opcode, QByteArrayView payload, bool fin, bool masked, quint8 rsv, int lengthForm)
+QByteArray WireClient::clientFrame(quint8 opcode, QByteArrayView payload, bool fin, bool masked,
+    quint8 rsv, int lengthForm, bool topBit)
 {
     QByteArray out;
     out += char((fin ? 0x80 : 0) | ((rsv & 0x7) << 4) | (opcode & 0x0F));
@@ -146,7 +146,7 @@ QByteArray WireClient::clientFrame(
     } else {
         out += char(maskBit | 127);
         uchar len[8];
-        qToBigEndian(quint64(n), len);
+        qToBigEndian(quint64(n) | (topBit ? quint64(1) << 63 : 0), len);
         out.append(reinterpret_cast<const char *>(len), 8);
     }
     const quint32 key = QRandomGenerator::global()->generate();

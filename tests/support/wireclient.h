@@ -49,9 +49,10 @@ public:
     bool connectTo(quint16 port, int timeoutMs = kTimeoutMs);
     // Writes all of it (waiting while the kernel's buffer is full).
     bool write(QByteArrayView bytes, int timeoutMs = kTimeoutMs);
-    // A masked frame as a client sends it (the shortest length form unless given: 16 or 64).
+    // A masked frame as a client sends it (the shortest length form unless given: 16 or 64;
+    // topBit sets the most significant bit of a 64-bit length, which RFC 6455 forbids).
     static QByteArray clientFrame(quint8 opcode, QByteArrayView payload, bool fin = true,
-        bool masked = true, quint8 rsv = 0, int lengthForm = 0);
+        bool masked = true, quint8 rsv = 0, int lengthForm = 0, bool topBit = false);
     void sendFrame(quint8 opcode, QByteArrayView payload, bool fin = true)
     {
         write(clientFrame(opcode, payload, fin));

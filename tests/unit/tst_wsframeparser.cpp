@@ -5,12 +5,14 @@
 // depend on how the bytes arrive. Then what it keeps: nothing for whole frames (a text
 // frame is handed out where it lies), and never more than the limits.
 #include "textframe.h"
+#include "wireclient.h"
 #include "wsframeparser.h"
 
 #include <QTest>
 #include <QtEndian>
 
 using namespace pairmatch;
+using pairmatch::test::WireClient;
 
 namespace {
 
@@ -26,33 +28,11 @@ struct FrameSpec {
     bool topBit = false; // 64-bit length with its most significant bit set
 };
 
-// A frame as a client sends it: masked (unless asked not to), with a fixed mask.
+// A frame as a client sends it: masked (unless asked not to).
 QByteArray clientFrame(const FrameSpec &f)
 {
-    QByteArray out;
-    out += char((f.fin ? 0x80 : 0) | ((f.rsv & 0x7) << 4) | (f.opcode & 0x0F));
-    const qsizetype n = f.payload.size();
-    const char maskBit = f.masked ? char(0x80) : char(0);
-    const int form = f.lengthForm ? f.lengthForm : n <= 125 ? 7 : n <= 0xFFFF ? 16 : 64;
-    if (form == 7) {
-        out += char(maskBit | char(n));
-    } else if (form == 16) {
-        out += char(maskBit | 126);
-        uchar len[2];
-        qToBigEndian(quint16(n), len);
-        out.append(reinterpret_cast<const char *>(len), 2);
-    } else {
-        out += char(maskBit | 127);
-        uchar len[8];
-        qToBigEndian(quint64(n) | (f.topBit ? (quint64(1) << 63) : 0), len);
-        out.append(reinterpret_cast<const char *>(len), 8);
-    }
-    const char mask[4] = {'\x37', '\xfa', '\x21', '\x3d'};
-    if (f.masked)
-        out.append(mask, 4);
-    for (qsizetype i = 0; i < n; ++i)
-        out += f.masked ? char(f.payload[i] ^ mask[i % 4]) : f.payload[i];
-    return out;
+    return WireClient::clientFrame(
+        f.opcode, f.payload, f.fin, f.masked, f.rsv, f.lengthForm, f.topBit);
 }
 
 QByteArray frame(quint8 opcode, const QByteArray &payload, bool fin = true)
@@ -263,7 +243,8 @@ void TestWsFrameParser::eventsFollowTheRfc_data()
         return b;
     }() << QByteArrayList {"text:" + kosme()};
     QTest::newRow("6.3.1 invalid UTF-8 in a text frame") << frame(WsOpcode::Text,
-        QByteArray("\xce\xba\xed\xa0\x80" "edited")) << QByteArrayList {"fail:1007"};
+        QByteArray("\xce\xba\xed\xa0\x80"
+                   "edited")) << QByteArrayList {"fail:1007"};
     QTest::newRow("6.x text ends inside a character")
         << frame(WsOpcode::Text, QByteArray("ab\xc2")) << QByteArrayList {"fail:1007"};
     QTest::newRow("6.x fragmented text ends inside a character")
