@@ -100,6 +100,8 @@ class ClusterBatchReader final
 {
 public:
     explicit ClusterBatchReader(QByteArrayView batch);
+    // It views the bytes: a temporary would be gone before the first record is read.
+    explicit ClusterBatchReader(QByteArray &&) = delete;
 
     bool headerOk() const { return m_headerOk; }
     const ClusterBatchHeader &header() const { return m_header; }

@@ -113,7 +113,8 @@ PairInfo pairFrom(const QJsonObject &o)
     const QJsonArray seats = o.value("seats"_L1).toArray();
     for (int i = 0; i < 2; ++i) {
         p.userIds[std::size_t(i)] = users.at(i).toString();
-        p.seatSessions[std::size_t(i)] = quint64(seats.at(i).toDouble());
+        // exact as written (a seat held for another node has the top bit set: no double)
+        p.seatSessions[std::size_t(i)] = quint64(seats.at(i).toInteger());
     }
     const QString state = o.value("state"_L1).toString();
     for (int s = 0; s <= int(PairState::Over); ++s) {

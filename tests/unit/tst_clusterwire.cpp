@@ -37,7 +37,8 @@ QByteArray sampleBatch()
 
 void TestClusterWire::roundTripOfEveryRecordKind()
 {
-    ClusterBatchReader r(sampleBatch());
+    const QByteArray batch = sampleBatch(); // the reader views it: it must outlive the reader
+    ClusterBatchReader r(batch);
     QVERIFY(r.headerOk());
     QCOMPARE(r.header().sender, QByteArray("node-a"));
     QCOMPARE(r.header().instance, 0x1122334455667788ULL);
