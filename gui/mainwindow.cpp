@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "closecodes.h"
+#include "clustermodel.h"
 #include "dashboardresources.h"
 #include "disconnectmodel.h"
 #include "eventmodel.h"
@@ -75,6 +76,7 @@ MainWindow::MainWindow(AdminFeed *feed, QWidget *parent)
     m_queues = new QueueModel(feed, &m_clock, this);
     m_disconnects = new DisconnectModel(feed, this);
     m_events = new EventModel(feed, this);
+    m_cluster = new ClusterModel(feed, this);
     setStyleSheet(dashboardStyleSheet());
     setWindowIcon(dashboardIcon());
     buildUi();
@@ -217,6 +219,18 @@ void MainWindow::buildUi()
     auto *logs = new QTabWidget;
     logs->addTab(titled(QString(), eventView, eventFilters), u"Events"_s);
     logs->addTab(titled(QString(), disconnectView, disconnectFilters), u"Forced disconnects"_s);
+
+    // the cluster (--redis): this node's link, the cluster's queues and pairs
+    auto *clusterProxy = new FilterProxy(this);
+    QTableView *clusterView
+        = makeView(m_cluster, clusterProxy, ClusterModel::Type, Qt::AscendingOrder);
+    m_clusterLine = new QLabel(ClusterModel::summary({}));
+    m_clusterLine->setObjectName(u"clusterLine"_s);
+    m_clusterLine->setWordWrap(true);
+    connect(m_cluster, &ClusterModel::stateChanged, this, [this](const ClusterState &state) {
+        m_clusterLine->setText(ClusterModel::summary(state));
+    });
+    logs->addTab(titled(QString(), clusterView, m_clusterLine), u"Cluster"_s);
 
     auto *vertical = new QSplitter(Qt::Vertical);
     vertical->addWidget(tables);

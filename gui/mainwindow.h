@@ -21,6 +21,7 @@ QT_END_NAMESPACE
 
 namespace pairmatch {
 
+class ClusterModel;
 class DisconnectModel;
 class EventModel;
 class FilterProxy;
@@ -48,6 +49,7 @@ public:
     QueueModel *queueModel() const { return m_queues; }
     DisconnectModel *disconnectModel() const { return m_disconnects; }
     EventModel *eventModel() const { return m_events; }
+    ClusterModel *clusterModel() const { return m_cluster; }
     QTableView *sessionView() const { return m_sessionView; }
     QTableView *pairView() const { return m_pairView; }
     QAction *kickAction() const { return m_kick; }
@@ -84,6 +86,8 @@ private:
     QueueModel *m_queues = nullptr;
     DisconnectModel *m_disconnects = nullptr;
     EventModel *m_events = nullptr;
+    ClusterModel *m_cluster = nullptr;
+    QLabel *m_clusterLine = nullptr;
     FilterProxy *m_sessionProxy = nullptr;
     FilterProxy *m_pairProxy = nullptr;
     FilterProxy *m_queueProxy = nullptr;

@@ -39,9 +39,10 @@ int runHeadless(const Options &options)
     ServerApp server(options.config);
     if (!server.start()) {
         printLine(stderr, u"pairmatch: "_s + server.errorString());
-        return 1;
+        return server.exitCode() ? server.exitCode() : 1;
     }
-    QObject::connect(&server, &ServerApp::finished, &server, [] { QCoreApplication::exit(0); });
+    QObject::connect(&server, &ServerApp::finished, &server,
+        [&server] { QCoreApplication::exit(server.exitCode()); });
     return QCoreApplication::exec();
 }
 

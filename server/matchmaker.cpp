@@ -2,6 +2,8 @@
 
 #include "messagecodec.h"
 
+#include <algorithm>
+
 namespace pairmatch {
 
 std::optional<Match> Matchmaker::entry(
@@ -38,6 +40,59 @@ std::optional<Match> Matchmaker::entry(
         {QueueEvent::Kind::Matched, type, match.waiter.conn, conn, match.waiter.userId});
     unlink(m_byConn.find(match.waiter.conn));
     return match;
+}
+
+bool Matchmaker::admits(ConnId conn, const QByteArray &userId, Output &out) const
+{
+    if (m_byConn.count(conn)) {
+        out.sendError(conn, ErrorCode::AlreadyQueued);
+        return false;
+    }
+    if (m_byUser.contains(userId)) {
+        out.sendError(conn, ErrorCode::DuplicateUser);
+        return false;
+    }
+    if (m_draining) {
+        out.sendError(conn, ErrorCode::Draining);
+        return false;
+    }
+    return true;
+}
+
+void Matchmaker::hold(QueuedPlayer player, Output &out, bool quiet)
+{
+    const ConnId conn = player.conn;
+    const qint32 type = player.type;
+    const QByteArray userId = player.userId;
+    Queue &queue = m_queues[type];
+    queue.push_back(std::move(player));
+    m_byConn.emplace(conn, std::prev(queue.end()));
+    m_byUser.insert(userId, conn);
+    out.queueEvents.push_back({QueueEvent::Kind::Joined, type, conn, 0, userId});
+    if (!quiet)
+        out.send(conn, MessageCodec::entriedFrame());
+}
+
+std::optional<QueuedPlayer> Matchmaker::take(ConnId conn, ConnId by, Output &out)
+{
+    const auto it = m_byConn.find(conn);
+    if (it == m_byConn.end())
+        return std::nullopt;
+    QueuedPlayer player = *it->second;
+    out.queueEvents.push_back({QueueEvent::Kind::Matched, player.type, conn, by, player.userId});
+    unlink(it);
+    return player;
+}
+
+std::vector<QueuedPlayer> Matchmaker::waiters() const
+{
+    std::vector<QueuedPlayer> all;
+    all.reserve(m_byConn.size());
+    for (const auto &[type, queue] : m_queues)
+        all.insert(all.end(), queue.begin(), queue.end());
+    std::stable_sort(all.begin(), all.end(),
+        [](const QueuedPlayer &a, const QueuedPlayer &b) { return a.since < b.since; });
+    return all;
 }
 
 void Matchmaker::cancel(ConnId conn, Output &out)

@@ -10,6 +10,7 @@
 #include <list>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 namespace pairmatch {
 
@@ -35,6 +36,16 @@ public:
     // the caller to issue a pair (which sends `prepare`).
     std::optional<Match> entry(
         ConnId conn, qint32 type, const ClientMessage &message, Millis now, Output &out);
+    // In a cluster the queues live in Redis and this machine keeps this node's waiters only.
+    // The checks of `entry` that this node answers itself (already_queued, duplicate_user,
+    // draining); true when the entry may go on to the cluster's queue.
+    bool admits(ConnId conn, const QByteArray &userId, Output &out) const;
+    // The cluster queued the player: it waits here, unmatched (answers `entried` unless quiet).
+    void hold(QueuedPlayer player, Output &out, bool quiet = false);
+    // The cluster matched this waiter with `by` (a newcomer, perhaps on another node): it
+    // leaves its queue. Nothing when it no longer waits.
+    std::optional<QueuedPlayer> take(ConnId conn, ConnId by, Output &out);
+
     // `cancel`: leave the queue and stay connected.
     void cancel(ConnId conn, Output &out);
     // The connection closed (for any reason): it leaves its queue, if any.
@@ -48,6 +59,8 @@ public:
     bool isUserWaiting(const QByteArray &userId) const { return m_byUser.contains(userId); }
     qsizetype waitingCount() const { return qsizetype(m_byConn.size()); }
 
+    // Every waiter, oldest first within its type.
+    std::vector<QueuedPlayer> waiters() const;
     // f(type, const std::list<QueuedPlayer>&) for each non-empty queue, in no set order.
     template <typename F> void forEachQueue(F &&f) const
     {

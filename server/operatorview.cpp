@@ -1,5 +1,6 @@
 #include "operatorview.h"
 
+#include "clusternode.h"
 #include "logging.h"
 #include "matchmaker.h"
 #include "pairtable.h"
@@ -69,6 +70,23 @@ void OperatorView::removeObserver()
     }
 }
 
+void OperatorView::setCluster(const ClusterNode *cluster)
+{
+    if (m_cluster)
+        disconnect(m_cluster, nullptr, this, nullptr);
+    m_cluster = cluster;
+    if (!m_cluster)
+        return;
+    connect(m_cluster, &ClusterNode::stateChanged, this, [this] {
+        if (!m_observers || !m_cluster)
+            return;
+        AdminUpdate u;
+        u.kind = AdminUpdate::Kind::Cluster;
+        u.cluster = m_cluster->state();
+        emitUpdate(u);
+    });
+}
+
 // The first observer's snapshot holds every counter as it is now: the once-a-second updates
 // report what moved after it.
 void OperatorView::rememberReported()
@@ -102,6 +120,8 @@ Snapshot OperatorView::snapshot() const
     snap.disconnects = QList<ForcedDisconnect>(m_disconnects.begin(), m_disconnects.end());
     snap.events = QList<LogEvent>(m_events.begin(), m_events.end());
     snap.history = QList<StatsSample>(m_history.begin(), m_history.end());
+    if (m_cluster)
+        snap.cluster = m_cluster->state();
     return snap;
 }
 

@@ -25,6 +25,7 @@
 
 namespace pairmatch {
 
+class ClusterNode;
 class Matchmaker;
 class Session;
 struct Match;
@@ -44,6 +45,9 @@ public:
     Snapshot snapshot() const;
     void addObserver();
     void removeObserver();
+    bool isObserved() const { return m_observers > 0; }
+    // The node's cluster, shown beside its own state (null: it runs alone).
+    void setCluster(const ClusterNode *cluster);
 
     // What happened, as the core learns it.
     void sessionOpened(const Session &session);
@@ -104,6 +108,7 @@ private:
     const ConnectionTable &m_connections;
     const Matchmaker &m_matchmaker;
     const PairTable &m_pairs;
+    const ClusterNode *m_cluster = nullptr;
 
     Millis m_monoAtStart = 0;
     qint64 m_wallAtStart = 0;

@@ -1,6 +1,7 @@
 #include "options.h"
 
 #include "handshakepolicy.h"
+#include "redisurl.h"
 
 #include <QHostAddress>
 
@@ -135,6 +136,25 @@ std::vector<Flag> flags()
                 return u"expected on or off"_s;
             return QString();
         }});
+    f.push_back({u"redis"_s, u"URL"_s,
+        u"Join a cluster through this Redis: redis://HOST:PORT[/DB] (off)."_s,
+        [](const QString &v, Options &o) {
+            if (!parseRedisUrl(v))
+                return u"expected redis://HOST:PORT[/DB]"_s;
+            o.config.redisUrl = v;
+            return QString();
+        }});
+    f.push_back({u"node-id"_s, u"ID"_s,
+        u"This node's name in the cluster, 1 to 32 of [A-Za-z0-9_-] (random)."_s,
+        [](const QString &v, Options &o) {
+            if (!isValidNodeId(v.toLatin1()) || v.toLatin1() != v.toUtf8())
+                return u"expected 1 to 32 characters from [A-Za-z0-9_-]"_s;
+            o.config.nodeId = v.toLatin1();
+            return QString();
+        }});
+    f.push_back({u"node-ttl-ms"_s, u"N"_s,
+        u"TTL of this node's heartbeat key; a node whose key expired is dead (5000)."_s,
+        integer(&ServerConfig::nodeTtlMs, 300, day)});
     f.push_back({u"admin-host"_s, u"ADDR"_s, u"Address of the admin API (127.0.0.1)."_s,
         [](const QString &v, Options &o) {
             const QString error = checkHost(v);

@@ -44,14 +44,25 @@ PairState Pair::state() const
 
 PairTable::~PairTable() = default;
 
+PairTable::Keys PairTable::Keys::random()
+{
+    return {randomToken(), int(QRandomGenerator::global()->bounded(1, 10001)),
+        {randomToken(), randomToken()}};
+}
+
 const Pair &PairTable::issue(const Match &match, Millis now, Output &out)
 {
+    return issue(match, now, out, Keys::random());
+}
+
+const Pair &PairTable::issue(const Match &match, Millis now, Output &out, Keys keys)
+{
     auto pair = std::make_unique<Pair>();
-    pair->id = randomToken();
+    pair->id = std::move(keys.pairId);
     pair->type = match.type;
-    pair->seed = int(QRandomGenerator::global()->bounded(1, 10001));
+    pair->seed = keys.seed;
     pair->userIds = {match.newcomer.userId, match.waiter.userId};
-    pair->tokens = {randomToken(), randomToken()};
+    pair->tokens = std::move(keys.tokens);
     pair->issuedAt = now;
     pair->prepareDeadline = now + m_config.prepareTimeout;
     m_prepareTimeouts.push(pair->prepareDeadline, pair->id);

@@ -54,8 +54,18 @@ public:
 
     const PairConfig &config() const { return m_config; }
 
+    // What makes a pair unguessable: drawn before the pair is issued when someone else (the
+    // cluster's pair record) must know them first.
+    struct Keys {
+        QByteArray pairId;
+        int seed = 0;
+        std::array<QByteArray, 2> tokens; // [newcomer, waiter]
+        static Keys random();
+    };
+
     // A new pair for a match; sends each player its `prepare` (own token, same users).
     const Pair &issue(const Match &match, Millis now, Output &out);
+    const Pair &issue(const Match &match, Millis now, Output &out, Keys keys);
 
     // Round commands from conn, which opened /ws/round/{pairId}.
     void prepared(ConnId conn, const QByteArray &pairId, const ClientMessage &message, Output &out);

@@ -1,13 +1,17 @@
 #include "serverapp.h"
 
 #include "adminserver.h"
+#include "clusternode.h"
 #include "commandline.h"
 #include "logging.h"
 #include "opsendpoints.h"
 #include "playerlistener.h"
+#include "redisurl.h"
 #include "servercore.h"
 #include "signalwatcher.h"
 #include "wsserver.h"
+
+#include <QRandomGenerator>
 
 #include <csignal>
 
@@ -16,6 +20,17 @@ namespace pairmatch {
 using namespace Qt::StringLiterals;
 
 namespace {
+
+ServerConfig withInstance(ServerConfig config)
+{
+    if (!config.redisUrl.isEmpty() && config.clusterInstance == 0) {
+        while (config.clusterInstance == 0)
+            config.clusterInstance = QRandomGenerator::system()->generate64();
+        if (config.nodeId.isEmpty())
+            config.nodeId = randomNodeId();
+    }
+    return config;
+}
 
 QString httpUrl(const WsServer &server, const char *path)
 {
@@ -29,7 +44,7 @@ QString httpUrl(const WsServer &server, const char *path)
 
 ServerApp::ServerApp(const ServerConfig &config, QObject *parent)
     : QObject(parent)
-    , m_config(config)
+    , m_config(withInstance(config))
     , m_core(std::make_unique<ServerCore>(m_config, m_clock))
 {
     m_deadline.setSingleShot(true);
@@ -41,12 +56,29 @@ ServerApp::ServerApp(const ServerConfig &config, QObject *parent)
         }
     });
     connect(m_core.get(), &ServerCore::allConnectionsClosed, this, [this] {
-        if (!m_finished) {
-            m_finished = true;
-            m_deadline.stop();
-            Q_EMIT finished();
-        }
+        m_connectionsClosed = true;
+        finishIfDone();
     });
+    if (ClusterNode *cluster = m_core->cluster()) {
+        connect(cluster, &ClusterNode::stopped, this, &ServerApp::finishIfDone);
+        connect(cluster, &ClusterNode::fatal, this, [this](const QString &message) {
+            printLine(stderr, u"pairmatch: "_s + message);
+            m_exitCode = 2;
+            shutdown();
+        });
+    }
+}
+
+// Done when every connection has closed and, in a cluster, the node has left Redis.
+void ServerApp::finishIfDone()
+{
+    if (m_finished || !m_connectionsClosed)
+        return;
+    if (ClusterNode *cluster = m_core->cluster(); cluster && !cluster->isStopped())
+        return;
+    m_finished = true;
+    m_deadline.stop();
+    Q_EMIT finished();
 }
 
 ServerApp::~ServerApp() = default;
@@ -58,6 +90,14 @@ bool ServerApp::start()
     m_signals
         = std::make_unique<SignalWatcher>(std::initializer_list<int> {SIGTERM, SIGINT, SIGHUP});
     connect(m_signals.get(), &SignalWatcher::received, this, &ServerApp::onSignal);
+    if (!m_config.redisUrl.isEmpty()) {
+        QString error;
+        if (!ClusterNode::claimNodeId(m_config, m_config.clusterInstance, &error)) {
+            m_error = error;
+            m_exitCode = 2;
+            return false;
+        }
+    }
     m_players = makePlayerListener(*m_core, m_config);
     if (!m_players->listen()) {
         m_error = m_players->errorString();

@@ -34,6 +34,9 @@ public:
     // ...`) on stdout. False, with errorString(), when it cannot listen.
     bool start();
     QString errorString() const { return m_error; }
+    // The exit status the process should end with: 0, or 2 when a cluster refused this node
+    // (its --node-id is held by a live node) at start or later.
+    int exitCode() const { return m_exitCode; }
 
     ServerCore &core() { return *m_core; }
     // ws://HOST:PORT (or wss://) of the players' port, once listening.
@@ -53,6 +56,7 @@ Q_SIGNALS:
 
 private:
     void onSignal(int signal);
+    void finishIfDone();
     void reloadCertificates();
 
     ServerConfig m_config;
@@ -67,6 +71,8 @@ private:
     QTimer m_deadline;
     QString m_error;
     bool m_finished = false;
+    bool m_connectionsClosed = false;
+    int m_exitCode = 0;
 };
 
 } // namespace pairmatch

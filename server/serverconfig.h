@@ -40,6 +40,12 @@ struct ServerConfig {
     qint64 maxConnectionsPerIp = 0; // open WebSockets and handshakes from one address; 0: off
     PlayerTransport transport = PlayerTransport::Own;
 
+    // cluster (docs/scaling.md): off unless redisUrl is set
+    QString redisUrl; // redis://HOST:PORT[/DB]
+    QByteArray nodeId; // names this node in keys, logs and the dashboard; empty: random
+    qint64 nodeTtlMs = 5'000; // the heartbeat key's TTL: a node whose key expired is dead
+    quint64 clusterInstance = 0; // this run's random number in the heartbeat key; 0: draw one
+
     // operators (admin API), off unless adminPort is set
     QString adminHost = QStringLiteral("127.0.0.1");
     int adminPort = -1; // -1: no admin listener; 0: any free port

@@ -1,5 +1,6 @@
 #include "servercore.h"
 
+#include "clusternode.h"
 #include "epolldispatcher.h"
 #include "logging.h"
 #include "session.h"
@@ -9,25 +10,6 @@
 namespace pairmatch {
 
 using namespace Qt::StringLiterals;
-
-class ServerCore::Busy
-{
-public:
-    explicit Busy(ServerCore &core)
-        : m_core(core)
-    {
-        ++m_core.m_depth;
-    }
-    ~Busy()
-    {
-        if (--m_core.m_depth == 0)
-            m_core.settle();
-    }
-    Q_DISABLE_COPY_MOVE(Busy)
-
-private:
-    ServerCore &m_core;
-};
 
 ServerCore::ServerCore(const ServerConfig &config, const Clock &clock, QObject *parent)
     : QObject(parent)
@@ -63,10 +45,19 @@ ServerCore::ServerCore(const ServerConfig &config, const Clock &clock, QObject *
                 &ServerCore::flushOutput);
         }
     }
+    if (!config.redisUrl.isEmpty()) {
+        m_cluster = std::make_unique<ClusterNode>(*this, m_config);
+        m_view.setCluster(m_cluster.get());
+        m_cluster->start();
+    }
     m_timer.arm(m_view.nextTick());
 }
 
-ServerCore::~ServerCore() = default;
+ServerCore::~ServerCore()
+{
+    m_view.setCluster(nullptr);
+    m_cluster.reset();
+}
 
 void ServerCore::adopt(Transport *transport, const Route &route)
 {
@@ -110,6 +101,8 @@ void ServerCore::shutdown()
         if (!s.gone)
             forget(s, later);
     });
+    if (m_cluster)
+        m_cluster->shutdown();
     if (m_connections.size() == 0)
         Q_EMIT allConnectionsClosed();
 }
@@ -167,6 +160,13 @@ void ServerCore::transportText(Session &s, QByteArrayView utf8)
     ++s.messagesIn;
     if (!m_admission.text(s.id(), s.bucket, m_clock, m_out))
         return;
+    dispatch(s, utf8);
+}
+
+void ServerCore::dispatch(Session &s, QByteArrayView utf8)
+{
+    if (m_cluster && m_cluster->takeText(s, utf8))
+        return;
     if (const auto error = m_codec.decode(utf8, s.endpoint(), m_message)) {
         m_out.sendError(s.id(), *error);
         return;
@@ -178,6 +178,10 @@ void ServerCore::transportText(Session &s, QByteArrayView utf8)
     case Command::Entry: {
         const Millis t = m_clock.now();
         s.userId = m_message.userId;
+        if (m_cluster) {
+            m_cluster->entry(s, m_message);
+            return;
+        }
         if (std::optional<Match> match
             = m_matchmaker.entry(s.id(), s.route().type, m_message, t, m_out)) {
             m_view.matchMade(*match, m_pairs.issue(*match, t, m_out));
@@ -185,10 +189,17 @@ void ServerCore::transportText(Session &s, QByteArrayView utf8)
         return;
     }
     case Command::Cancel:
-        m_matchmaker.cancel(s.id(), m_out);
+        if (m_cluster)
+            m_cluster->cancel(s);
+        else
+            m_matchmaker.cancel(s.id(), m_out);
         return;
     case Command::Prepared:
         s.userId = m_message.userId;
+        if (m_cluster && !m_pairs.find(s.route().pairId) && !m_pairs.pairOf(s.id())) {
+            m_cluster->preparedElsewhere(s, utf8);
+            return;
+        }
         m_pairs.prepared(s.id(), s.route().pairId, m_message, m_out);
         return;
     case Command::End:
@@ -279,8 +290,11 @@ void ServerCore::settle()
     for (std::size_t i = 0; i < m_out.effects.size(); ++i) {
         const Effect &e = m_out.effects[i];
         Session *s = m_connections.find(e.conn);
-        if (!s)
+        if (!s) {
+            if (m_cluster && ClusterRoutes::isProxy(e.conn))
+                m_cluster->effect(e); // may append; e is not used after
             continue;
+        }
         if (e.kind == Effect::Kind::Send) {
             if (s->queue(e.frame))
                 m_unflushed.push_back(s->id());
@@ -288,6 +302,8 @@ void ServerCore::settle()
             closeSession(*s, e.closeCode, e.reason); // may append; e is not used after
         }
     }
+    if (m_cluster && !m_out.events.empty())
+        m_cluster->pairEvents(m_out.events);
     if (!m_out.events.empty() || !m_out.queueEvents.empty() || !m_out.errors.empty())
         m_view.report(m_out);
     m_out.clear();
@@ -297,8 +313,11 @@ void ServerCore::settle()
     m_finished.clear();
     --m_depth;
 
-    m_timer.arm(std::min({m_pairs.nextDeadline(), m_pings.nextDeadline(),
-        m_closeGrace.nextDeadline(), m_view.nextTick()}));
+    Millis next = std::min({m_pairs.nextDeadline(), m_pings.nextDeadline(),
+        m_closeGrace.nextDeadline(), m_view.nextTick()});
+    m_timer.arm(next);
+    if (m_cluster)
+        m_cluster->rearm();
 }
 
 // Runs at every pass of the event loop (see the constructor), so what one pass produced
@@ -323,6 +342,8 @@ void ServerCore::flushOutput()
         }
         m_flushing.clear();
     }
+    if (m_cluster)
+        m_cluster->flush();
     m_view.outputFlushed(); // for /metrics: times the moves of this batch (movetimer.h)
 }
 
@@ -343,6 +364,8 @@ void ServerCore::forget(Session &s, Millis now)
 {
     s.gone = true;
     m_pings.remove(s.id());
+    if (m_cluster)
+        m_cluster->forget(s);
     if (s.endpoint() == Endpoint::Matching)
         m_matchmaker.remove(s.id(), m_out);
     else

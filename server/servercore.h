@@ -21,10 +21,12 @@
 
 #include <QObject>
 
+#include <memory>
 #include <vector>
 
 namespace pairmatch {
 
+class ClusterNode;
 class Session;
 
 class ServerCore final : public QObject, private TransportEvents
@@ -61,6 +63,8 @@ public:
     const ServerConfig &config() const { return m_config; }
     const Clock &clock() const { return m_clock; }
     const PairTable &pairs() const { return m_pairs; }
+    // This node's part in a cluster; null without --redis.
+    ClusterNode *cluster() const { return m_cluster.get(); }
 
 Q_SIGNALS:
     void allConnectionsClosed();
@@ -70,8 +74,25 @@ private:
     static constexpr int kEagerFlushMaxEvents = 8;
 
     // Every entry point holds one; the outermost carries out what the machines asked for.
-    class Busy;
-    friend class Busy;
+    class Busy
+    {
+    public:
+        explicit Busy(ServerCore &core)
+            : m_core(core)
+        {
+            ++m_core.m_depth;
+        }
+        ~Busy()
+        {
+            if (--m_core.m_depth == 0)
+                m_core.settle();
+        }
+        Q_DISABLE_COPY_MOVE(Busy)
+
+    private:
+        ServerCore &m_core;
+    };
+    friend class ClusterNode; // the cluster's replies and batches enter as the sockets' do
 
     // TransportEvents
     void transportText(Session &session, QByteArrayView utf8) override;
@@ -81,6 +102,8 @@ private:
     void transportClosed(Session &session) override;
     // After a command to a session's transport: the end it may have brought (transport.h).
     void checkFinished(Session &session);
+    // A message past admission, to the machine it is for.
+    void dispatch(Session &session, QByteArrayView utf8);
     void onTimer();
 
     void settle();
@@ -99,6 +122,7 @@ private:
     DeadlineQueue<ConnId> m_closeGrace; // closing connections to cut if they linger
     ConnectionTable m_connections;
     OperatorView m_view;
+    std::unique_ptr<ClusterNode> m_cluster;
     DeadlineTimer m_timer;
 
     Output m_out; // reused for every step

@@ -22,7 +22,7 @@ constexpr std::array<QLatin1StringView, kLogEventKindCount> kEventKinds {
     "undrain"_L1,
 };
 
-constexpr std::array<QLatin1StringView, 11> kUpdateKinds {
+constexpr std::array<QLatin1StringView, 12> kUpdateKinds {
     "sessionOpened"_L1,
     "sessionChanged"_L1,
     "sessionClosed"_L1,
@@ -34,6 +34,7 @@ constexpr std::array<QLatin1StringView, 11> kUpdateKinds {
     "event"_L1,
     "stats"_L1,
     "draining"_L1,
+    "cluster"_L1,
 };
 
 QString endpointName(Endpoint e)
@@ -112,7 +113,8 @@ PairInfo pairFrom(const QJsonObject &o)
     const QJsonArray seats = o.value("seats"_L1).toArray();
     for (int i = 0; i < 2; ++i) {
         p.userIds[std::size_t(i)] = users.at(i).toString();
-        p.seatSessions[std::size_t(i)] = quint64(seats.at(i).toDouble());
+        // exact as written (a seat held for another node has the top bit set: no double)
+        p.seatSessions[std::size_t(i)] = quint64(seats.at(i).toInteger());
     }
     const QString state = o.value("state"_L1).toString();
     for (int s = 0; s <= int(PairState::Over); ++s) {
@@ -201,6 +203,51 @@ StatsSample statsFrom(const QJsonObject &o)
     return s;
 }
 
+QJsonObject clusterJson(const ClusterState &c)
+{
+    QJsonArray queues;
+    for (const ClusterQueueLength &q : c.queues)
+        queues.append(QJsonObject {{u"type"_s, q.type}, {u"length"_s, q.length}});
+    QJsonArray pairs;
+    for (const ClusterPairRow &p : c.pairs) {
+        pairs.append(QJsonObject {{u"pairId"_s, p.pairId}, {u"home"_s, p.home}, {u"type"_s, p.type},
+            {u"state"_s, p.state}, {u"users"_s, QJsonArray {p.userIds[0], p.userIds[1]}},
+            {u"seatNodes"_s, QJsonArray {p.seatNodes[0], p.seatNodes[1]}}, {u"local"_s, p.local}});
+    }
+    return {{u"nodeId"_s, c.nodeId}, {u"linkUp"_s, c.linkUp}, {u"downSince"_s, c.downSinceMs},
+        {u"lastError"_s, c.lastError}, {u"queues"_s, queues}, {u"pairs"_s, pairs}};
+}
+
+ClusterState clusterFrom(const QJsonObject &o)
+{
+    ClusterState c;
+    c.nodeId = o.value("nodeId"_L1).toString();
+    c.linkUp = o.value("linkUp"_L1).toBool();
+    c.downSinceMs = integer(o, "downSince"_L1, -1);
+    c.lastError = o.value("lastError"_L1).toString();
+    for (const QJsonValue v : o.value("queues"_L1).toArray()) {
+        const QJsonObject q = v.toObject();
+        c.queues.append({qint32(integer(q, "type"_L1)), integer(q, "length"_L1)});
+    }
+    for (const QJsonValue v : o.value("pairs"_L1).toArray()) {
+        const QJsonObject p = v.toObject();
+        ClusterPairRow row;
+        row.pairId = p.value("pairId"_L1).toString();
+        row.home = p.value("home"_L1).toString();
+        row.type = qint32(integer(p, "type"_L1));
+        row.state = p.value("state"_L1).toString();
+        const QJsonArray users = p.value("users"_L1).toArray();
+        const QJsonArray seats = p.value("seatNodes"_L1).toArray();
+        for (qsizetype i = 0; i < 2; ++i) {
+            row.userIds[std::size_t(i)] = users.at(i).toString();
+            row.seatNodes[std::size_t(i)] = seats.at(i).toString();
+        }
+        row.local = p.value("local"_L1).toBool();
+        c.pairs.append(row);
+    }
+    return c;
+}
+
 template <typename T, typename F> QJsonArray arrayOf(const QList<T> &items, F &&toJsonItem)
 {
     QJsonArray a;
@@ -232,7 +279,8 @@ QJsonObject toJson(const Snapshot &s)
         {u"sessions"_s, arrayOf(s.sessions, sessionJson)},
         {u"queue"_s, arrayOf(s.queue, queueJson)}, {u"pairs"_s, arrayOf(s.pairs, pairJson)},
         {u"disconnects"_s, arrayOf(s.disconnects, disconnectJson)},
-        {u"events"_s, arrayOf(s.events, eventJson)}, {u"history"_s, arrayOf(s.history, statsJson)}};
+        {u"events"_s, arrayOf(s.events, eventJson)}, {u"history"_s, arrayOf(s.history, statsJson)},
+        {u"cluster"_s, clusterJson(s.cluster)}};
 }
 
 bool fromJson(const QJsonObject &o, Snapshot &s)
@@ -258,6 +306,7 @@ bool fromJson(const QJsonObject &o, Snapshot &s)
     }
     for (const QJsonValue v : o.value("history"_L1).toArray())
         s.history.append(statsFrom(v.toObject()));
+    s.cluster = clusterFrom(o.value("cluster"_L1).toObject());
     return true;
 }
 
@@ -294,6 +343,9 @@ QJsonObject toJson(const AdminUpdate &u)
         break;
     case AdminUpdate::Kind::Draining:
         o.insert(u"draining"_s, u.draining);
+        break;
+    case AdminUpdate::Kind::Cluster:
+        o.insert(u"cluster"_s, clusterJson(u.cluster));
         break;
     }
     return o;
@@ -338,6 +390,9 @@ bool fromJson(const QJsonObject &o, AdminUpdate &u)
         return true;
     case AdminUpdate::Kind::Draining:
         u.draining = o.value("draining"_L1).toBool();
+        return true;
+    case AdminUpdate::Kind::Cluster:
+        u.cluster = clusterFrom(o.value("cluster"_L1).toObject());
         return true;
     }
     return false;

@@ -110,6 +110,40 @@ struct StatsSample {
     friend bool operator==(const StatsSample &, const StatsSample &) = default;
 };
 
+// A cluster's queue, as Redis holds it.
+struct ClusterQueueLength {
+    qint32 type = 0;
+    qint64 length = 0;
+
+    friend bool operator==(const ClusterQueueLength &, const ClusterQueueLength &) = default;
+};
+
+// A live pair of the cluster, as its record in Redis says.
+struct ClusterPairRow {
+    QString pairId;
+    QString home; // the node that orders its moves
+    qint32 type = 0;
+    QString state; // issued, waiting, started, ended, over
+    std::array<QString, 2> userIds;
+    std::array<QString, 2> seatNodes; // the node holding each seat; empty: free
+    bool local = false; // its home is this node
+
+    friend bool operator==(const ClusterPairRow &, const ClusterPairRow &) = default;
+};
+
+// This node's place in a cluster (--redis): empty nodeId when it runs alone.
+struct ClusterState {
+    QString nodeId;
+    bool linkUp = false;
+    qint64 downSinceMs = -1; // while the link is down: since when
+    QString lastError;
+    QList<ClusterQueueLength> queues; // every type with someone waiting, cluster-wide
+    QList<ClusterPairRow> pairs; // the cluster's pairs (at most 500)
+
+    bool enabled() const { return !nodeId.isEmpty(); }
+    friend bool operator==(const ClusterState &, const ClusterState &) = default;
+};
+
 // The whole state at one point, with the sequence number of the last update it includes.
 struct Snapshot {
     quint64 seq = 0;
@@ -121,6 +155,7 @@ struct Snapshot {
     QList<ForcedDisconnect> disconnects; // oldest first
     QList<LogEvent> events; // oldest first
     QList<StatsSample> history; // oldest first, one a second
+    ClusterState cluster;
 
     friend bool operator==(const Snapshot &, const Snapshot &) = default;
 };
@@ -140,6 +175,7 @@ struct AdminUpdate {
         Event, // event
         Stats, // stats
         Draining, // draining
+        Cluster, // cluster
     };
     quint64 seq = 0;
     Kind kind = Kind::Stats;
@@ -152,6 +188,7 @@ struct AdminUpdate {
     ForcedDisconnect disconnect;
     LogEvent event;
     StatsSample stats;
+    ClusterState cluster;
 
     friend bool operator==(const AdminUpdate &, const AdminUpdate &) = default;
 };

@@ -32,6 +32,9 @@ constexpr std::array<ErrorText, kErrorCodeCount> kErrors {{
     {"too_large"_L1, "The \"data\" or \"user\" is over its size limit."_L1},
     {"rate_limited"_L1, "Too many messages; closing the connection."_L1},
     {"draining"_L1, "The server is draining and takes no new entries; try another server."_L1},
+    {"unavailable"_L1,
+        "This server has lost its link to the cluster and cannot match or seat you now; try "
+        "again shortly or another server."_L1},
 }};
 
 } // namespace

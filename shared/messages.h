@@ -30,8 +30,9 @@ enum class ErrorCode : quint8 {
     TooLarge,
     RateLimited,
     Draining,
+    Unavailable,
 };
-inline constexpr int kErrorCodeCount = int(ErrorCode::Draining) + 1;
+inline constexpr int kErrorCodeCount = int(ErrorCode::Unavailable) + 1;
 
 // "bad_json", "bad_frame", ... as on the wire.
 QLatin1StringView errorCodeName(ErrorCode code);

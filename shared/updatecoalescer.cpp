@@ -66,6 +66,9 @@ void UpdateCoalescer::add(const AdminUpdate &u)
     case Kind::Draining:
         m_draining.assign(1, u);
         break;
+    case Kind::Cluster:
+        m_cluster.assign(1, u);
+        break;
     }
     if (m_sessions.size() + m_queue.size() + m_pairs.size() > m_limits.maxRows) {
         clear();
@@ -76,7 +79,7 @@ void UpdateCoalescer::add(const AdminUpdate &u)
 bool UpdateCoalescer::isEmpty() const
 {
     return m_sessions.isEmpty() && m_queue.isEmpty() && m_pairs.isEmpty() && m_events.empty()
-        && m_disconnects.empty() && m_stats.empty() && m_draining.empty();
+        && m_disconnects.empty() && m_stats.empty() && m_draining.empty() && m_cluster.empty();
 }
 
 template <typename Key>
@@ -115,6 +118,7 @@ QList<AdminUpdate> UpdateCoalescer::take()
     out.insert(out.end(), m_disconnects.begin(), m_disconnects.end());
     out.insert(out.end(), m_stats.begin(), m_stats.end());
     out.insert(out.end(), m_draining.begin(), m_draining.end());
+    out.insert(out.end(), m_cluster.begin(), m_cluster.end());
     std::sort(out.begin(), out.end(),
         [](const AdminUpdate &a, const AdminUpdate &b) { return a.seq < b.seq; });
     clear();
@@ -130,6 +134,7 @@ void UpdateCoalescer::clear()
     m_disconnects.clear();
     m_stats.clear();
     m_draining.clear();
+    m_cluster.clear();
     m_overflowed = false;
 }
 

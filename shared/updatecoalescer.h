@@ -62,6 +62,7 @@ private:
     std::deque<AdminUpdate> m_disconnects;
     std::vector<AdminUpdate> m_stats;
     std::vector<AdminUpdate> m_draining;
+    std::vector<AdminUpdate> m_cluster; // the last word
     bool m_overflowed = false;
 };
 

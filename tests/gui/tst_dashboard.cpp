@@ -4,6 +4,7 @@
 // kick, expire and drain act on the server as the operator confirms them; filters filter.
 #include "adminclient.h"
 #include "adminserver.h"
+#include "clustermodel.h"
 #include "dashboardfixture.h"
 #include "disconnectmodel.h"
 #include "eventmodel.h"
@@ -102,12 +103,13 @@ void TestDashboard::windowParts()
     InProcess d;
     QVERIFY(d.server.isListening());
     QVERIFY(QTest::qWaitForWindowExposed(&d.window));
-    QCOMPARE(d.dashboard.proxies.size(), 5);
+    QCOMPARE(d.dashboard.proxies.size(), 6);
     for (const QAbstractItemModel *m : {static_cast<QAbstractItemModel *>(d.window.sessionModel()),
              static_cast<QAbstractItemModel *>(d.window.pairModel()),
              static_cast<QAbstractItemModel *>(d.window.queueModel()),
              static_cast<QAbstractItemModel *>(d.window.disconnectModel()),
-             static_cast<QAbstractItemModel *>(d.window.eventModel())}) {
+             static_cast<QAbstractItemModel *>(d.window.eventModel()),
+             static_cast<QAbstractItemModel *>(d.window.clusterModel())}) {
         QVERIFY(d.dashboard.proxyOf(m));
         QVERIFY(d.dashboard.viewOf(m));
     }

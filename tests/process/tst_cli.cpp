@@ -81,7 +81,8 @@ void TestCli::help()
         u"--ping-interval-ms"_s, u"--ping-timeout-ms"_s, u"--rate-limit"_s, u"--rate-burst"_s,
         u"--max-frame-bytes"_s, u"--max-connections"_s, u"--allowed-origins"_s,
         u"--require-origin"_s, u"--max-connections-per-ip"_s, u"--metrics-port"_s,
-        u"--log-format"_s, u"--log-level"_s, u"--web"_s, u"--help"_s, u"--version"_s};
+        u"--log-format"_s, u"--log-level"_s, u"--web"_s, u"--redis"_s, u"--node-id"_s,
+        u"--node-ttl-ms"_s, u"--help"_s, u"--version"_s};
     for (const QString &f : flags)
         QVERIFY2(text.contains(f), qPrintable(f + u" is missing from --help:\n"_s + text));
     QVERIFY2(run.standardError().isEmpty(), run.standardError().constData());

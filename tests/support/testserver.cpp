@@ -1,13 +1,40 @@
 #include "testserver.h"
 
+#include "clusternode.h"
 #include "epolldispatcher.h"
 #include "playerlistener.h"
+#include "redisserver.h"
+#include "waituntil.h"
 
 #include <QAbstractEventDispatcher>
 
 namespace pairmatch::test {
 
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// The _redis variants of the tests (PAIRMATCH_TEST_REDIS=1): every TestServer of the program
+// is a one-node cluster on one redis-server this program starts (and stops when the
+// application object goes).
+RedisServer *testRedis()
+{
+    static RedisServer *redis = [] {
+        auto *r = new RedisServer;
+        if (!r->start())
+            qFatal("TestServer: %s", qPrintable(r->error()));
+        qAddPostRoutine([] { delete testRedis(); });
+        return r;
+    }();
+    return redis;
+}
+
+} // namespace
+
+bool runsWithRedis()
+{
+    return qEnvironmentVariable("PAIRMATCH_TEST_REDIS") == "1"_L1;
+}
 
 ServerConfig TestServer::defaultConfig()
 {
@@ -25,12 +52,32 @@ TestServer::TestServer(ServerConfig config)
     : TestServer(std::move(config), m_steadyClock)
 { }
 
+namespace {
+
+ServerConfig maybeInCluster(ServerConfig config)
+{
+    if (runsWithRedis() && config.redisUrl.isEmpty()) {
+        static int serial = 0;
+        RedisServer *redis = testRedis();
+        redis->command({"FLUSHALL"}); // what an earlier TestServer of this program left
+        config.redisUrl = redis->url();
+        config.nodeId = "test" + QByteArray::number(++serial);
+    }
+    return config;
+}
+
+} // namespace
+
 TestServer::TestServer(ServerConfig config, const Clock &clock)
-    : m_config(std::move(config))
+    : m_config(maybeInCluster(std::move(config)))
     , m_clock(clock)
     , m_core(std::make_unique<ServerCore>(m_config, m_clock))
     , m_server(makePlayerListener(*m_core, m_config))
 {
+    if (ClusterNode *cluster = m_core->cluster()) {
+        if (!waitUntil([cluster] { return cluster->isUp(); }, 10'000))
+            qFatal("TestServer: the node did not join its Redis within 10 s");
+    }
     // the _epoll variants of the tests must really run on it
     if (qEnvironmentVariable("PAIRMATCH_TEST_DISPATCHER") == "epoll"_L1
         && !qobject_cast<EpollDispatcher *>(QAbstractEventDispatcher::instance()))

@@ -15,6 +15,10 @@
 
 namespace pairmatch::test {
 
+// Whether this test program runs its servers as one-node clusters on a redis-server it
+// starts itself (PAIRMATCH_TEST_REDIS=1, the _redis variants of the integration tests).
+bool runsWithRedis();
+
 class TestServer final
 {
 public:

@@ -69,6 +69,26 @@ LogEvent sampleEvent(LogEvent::Kind kind)
     return e;
 }
 
+ClusterState sampleCluster(bool up)
+{
+    ClusterState c;
+    c.nodeId = u"node-a"_s;
+    c.linkUp = up;
+    c.downSinceMs = up ? -1 : 1'795'900'004'000;
+    c.lastError = up ? QString() : u"Redis closed the connection"_s;
+    c.queues = {{3, 1}, {7, 2}};
+    ClusterPairRow row;
+    row.pairId = u"pair-z"_s;
+    row.home = u"node-b"_s;
+    row.type = 3;
+    row.state = u"started"_s;
+    row.userIds = {u"bob"_s, u"alice"_s};
+    row.seatNodes = {u"node-b"_s, u"node-a"_s};
+    row.local = false;
+    c.pairs = {row};
+    return c;
+}
+
 StatsSample sampleStats(qint64 atMs)
 {
     return {atMs, 2000, 17, 990, 2412.5, 485126.25};
@@ -112,19 +132,23 @@ AdminUpdate sampleUpdate(AdminUpdate::Kind kind, quint64 seq)
     case AdminUpdate::Kind::Draining:
         u.draining = true;
         break;
+    case AdminUpdate::Kind::Cluster:
+        u.cluster = sampleCluster(false);
+        break;
     }
     return u;
 }
 
-constexpr int kUpdateKindCount = int(AdminUpdate::Kind::Draining) + 1;
+constexpr int kUpdateKindCount = int(AdminUpdate::Kind::Cluster) + 1;
 
 const QStringList kUpdateKindNames {u"sessionOpened"_s, u"sessionChanged"_s, u"sessionClosed"_s,
     u"queueJoined"_s, u"queueLeft"_s, u"pairChanged"_s, u"pairRemoved"_s, u"disconnect"_s,
-    u"event"_s, u"stats"_s, u"draining"_s};
+    u"event"_s, u"stats"_s, u"draining"_s, u"cluster"_s};
 
 // The field each kind carries on the wire (docs/admin-api.md).
 const QStringList kUpdateFields {u"session"_s, u"session"_s, u"sessionId"_s, u"entry"_s,
-    u"sessionId"_s, u"pair"_s, u"pairId"_s, u"disconnect"_s, u"event"_s, u"stats"_s, u"draining"_s};
+    u"sessionId"_s, u"pair"_s, u"pairId"_s, u"disconnect"_s, u"event"_s, u"stats"_s, u"draining"_s,
+    u"cluster"_s};
 
 Snapshot fullSnapshot()
 {
@@ -143,6 +167,7 @@ Snapshot fullSnapshot()
     for (int k = 0; k < kLogEventKindCount; ++k)
         s.events.append(sampleEvent(LogEvent::Kind(k)));
     s.history = {sampleStats(1'795'899'999'000), sampleStats(1'795'900'000'000)};
+    s.cluster = sampleCluster(true);
     return s;
 }
 

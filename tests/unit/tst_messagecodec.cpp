@@ -940,7 +940,7 @@ void TestMessageCodec::errorCodeNames()
     const QList<QLatin1StringView> expected {"bad_json"_L1, "bad_frame"_L1, "unknown_command"_L1,
         "bad_user"_L1, "duplicate_user"_L1, "already_queued"_L1, "not_queued"_L1, "unknown_pair"_L1,
         "not_in_pair"_L1, "already_seated"_L1, "not_prepared"_L1, "not_started"_L1, "ended"_L1,
-        "too_large"_L1, "rate_limited"_L1, "draining"_L1};
+        "too_large"_L1, "rate_limited"_L1, "draining"_L1, "unavailable"_L1};
     QCOMPARE(kErrorCodeCount, expected.size());
     for (int i = 0; i < kErrorCodeCount; ++i) {
         QCOMPARE(errorCodeName(ErrorCode(i)), expected[i]);

@@ -77,6 +77,12 @@ QString valueOf(const Options &o, const QString &flag)
         return o.attachUrl;
     if (flag == "web"_L1)
         return c.web ? u"on"_s : u"off"_s;
+    if (flag == "redis"_L1)
+        return c.redisUrl;
+    if (flag == "node-id"_L1)
+        return QString::fromLatin1(c.nodeId);
+    if (flag == "node-ttl-ms"_L1)
+        return QString::number(c.nodeTtlMs);
     return u"<unknown flag %1>"_s.arg(flag);
 }
 
@@ -140,6 +146,9 @@ void TestOptions::defaults()
     QVERIFY(c.tlsCertFile.isEmpty());
     QVERIFY(c.tlsKeyFile.isEmpty());
     QCOMPARE(c.web, true); // the web game at /
+    QVERIFY(c.redisUrl.isEmpty()); // one node, no Redis
+    QVERIFY(c.nodeId.isEmpty()); // drawn at random when a cluster is joined
+    QCOMPARE(c.nodeTtlMs, 5000);
     QCOMPARE(c.adminHost, u"127.0.0.1"_s);
     QCOMPARE(c.adminPort, -1);
     QVERIFY(c.adminToken.isEmpty());
@@ -197,6 +206,14 @@ void TestOptions::eachFlag_data()
     row("web", "0", "off", "on");
     row("web", "OFF", "off", "on");
     row("web", "true", "on", "off");
+    row("redis", "redis://127.0.0.1:6379", "redis://127.0.0.1:6379", "redis://10.0.0.2:7000");
+    row("redis", "redis://cache.internal:6380/2", "redis://cache.internal:6380/2",
+        "redis://10.0.0.2:7000");
+    row("redis", "redis://[::1]:6379/0", "redis://[::1]:6379/0", "redis://10.0.0.2:7000");
+    row("node-id", "eu-1", "eu-1", "eu-2");
+    row("node-id", "Node_07", "Node_07", "eu-2");
+    row("node-ttl-ms", "1500", "1500", "2000");
+    row("node-ttl-ms", "300", "300", "2000");
 }
 
 void TestOptions::eachFlag()
@@ -311,6 +328,18 @@ void TestOptions::badValue_data()
     row("web", "maybe");
     row("web", "");
     row("attach", "127.0.0.1:9090");
+    row("redis", "127.0.0.1:6379");
+    row("redis", "redis://127.0.0.1");
+    row("redis", "redis://127.0.0.1:0");
+    row("redis", "redis://127.0.0.1:70000");
+    row("redis", "redis://127.0.0.1:6379/16");
+    row("redis", "rediss://127.0.0.1:6379");
+    row("node-id", "");
+    row("node-id", "a|b");
+    row("node-id", "has space");
+    row("node-id", "abcdefghijklmnopqrstuvwxyz0123456"); // 33 characters
+    row("node-ttl-ms", "299");
+    row("node-ttl-ms", "abc");
 }
 
 void TestOptions::badValue()

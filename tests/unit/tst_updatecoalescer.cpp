@@ -96,6 +96,9 @@ QStringList describe(const QList<AdminUpdate> &updates)
         case Kind::Draining:
             lines << u"draining %1"_s.arg(u.draining);
             break;
+        case Kind::Cluster:
+            lines << u"cluster %1"_s.arg(u.cluster.linkUp);
+            break;
         }
     }
     return lines;
