@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "closecodes.h"
+#include "matchhistory.h"
 #include "messages.h"
 
 #include <QByteArray>
@@ -81,6 +82,8 @@ struct Output {
     std::vector<PairEvent> events;
     std::vector<QueueEvent> queueEvents;
     std::vector<ErrorSent> errors;
+    // Pairs that are over, for the match history (only when PairConfig::recordMatches).
+    std::vector<MatchRecord> records;
 
     void clear()
     {
@@ -88,6 +91,7 @@ struct Output {
         events.clear();
         queueEvents.clear();
         errors.clear();
+        records.clear();
     }
     void send(ConnId to, const QByteArray &frame) { effects.push_back(Effect::send(to, frame)); }
     // {"command":"error",...} to a connection; recorded in `errors` too.

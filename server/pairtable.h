@@ -18,6 +18,7 @@ namespace pairmatch {
 struct PairConfig {
     Millis prepareTimeout = 10'000; // from `prepare` until both seats must be taken
     Millis linger = 60'000; // an over pair with a seat still held stays this long
+    bool recordMatches = false; // a MatchRecord in Output::records for each pair that is over
 };
 
 struct Pair {

@@ -3,6 +3,7 @@
 #include "clusternode.h"
 #include "epolldispatcher.h"
 #include "logging.h"
+#include "matchrecordsink.h"
 #include "session.h"
 
 #include <QAbstractEventDispatcher>
@@ -306,6 +307,10 @@ void ServerCore::settle()
         m_cluster->pairEvents(m_out.events);
     if (!m_out.events.empty() || !m_out.queueEvents.empty() || !m_out.errors.empty())
         m_view.report(m_out);
+    if (m_recordSink) {
+        for (MatchRecord &record : m_out.records)
+            m_recordSink->record(std::move(record));
+    }
     m_out.clear();
 
     for (std::size_t i = 0; i < m_finished.size(); ++i)
@@ -345,6 +350,11 @@ void ServerCore::flushOutput()
     if (m_cluster)
         m_cluster->flush();
     m_view.outputFlushed(); // for /metrics: times the moves of this batch (movetimer.h)
+}
+
+void ServerCore::setRecordSink(MatchRecordSink *sink)
+{
+    m_recordSink = sink;
 }
 
 void ServerCore::closeSession(Session &s, quint16 code, QLatin1StringView reason)

@@ -27,6 +27,7 @@
 namespace pairmatch {
 
 class ClusterNode;
+class MatchRecordSink;
 class Session;
 
 class ServerCore final : public QObject, private TransportEvents
@@ -63,6 +64,11 @@ public:
     const ServerConfig &config() const { return m_config; }
     const Clock &clock() const { return m_clock; }
     const PairTable &pairs() const { return m_pairs; }
+    // Where the records of finished games go (the match history); null: nowhere. Set it
+    // before the first connection; the sink must outlive the core.
+    void setRecordSink(MatchRecordSink *sink);
+    MatchRecordSink *recordSink() const { return m_recordSink; }
+
     // This node's part in a cluster; null without --redis.
     ClusterNode *cluster() const { return m_cluster.get(); }
 
@@ -123,6 +129,7 @@ private:
     ConnectionTable m_connections;
     OperatorView m_view;
     std::unique_ptr<ClusterNode> m_cluster;
+    MatchRecordSink *m_recordSink = nullptr;
     DeadlineTimer m_timer;
 
     Output m_out; // reused for every step
