@@ -583,7 +583,7 @@ void ClusterNode::dispatchProxy(ConnId proxy, const QByteArray &pairId, QByteArr
     }
     switch (message.command) {
     case Command::Prepared:
-        m_core.m_pairs.prepared(proxy, pairId, message, out);
+        m_core.m_pairs.prepared(proxy, pairId, message, m_core.m_clock.now(), out);
         return;
     case Command::Game:
         m_core.m_pairs.game(proxy, message, out);

@@ -45,6 +45,8 @@ struct PairEvent {
         Unseated, // a seat was freed before start (seat, conn)
         Replaced, // takeover: conn replaced the seat's previous connection (other)
         Started, // both seated
+        Away, // a started pair's seat was freed; its player may take it back within the grace
+        Back, // ... and did (seat, conn)
         Over, // outcome set
         Removed, // gone from the table
     };

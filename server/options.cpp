@@ -85,6 +85,14 @@ std::vector<Flag> flags()
     f.push_back({u"prepare-timeout-ms"_s, u"N"_s,
         u"Time from prepare until both seats must be taken (10000)."_s,
         integer(&ServerConfig::prepareTimeoutMs, 1, day)});
+    f.push_back({u"reconnect-grace-ms"_s, u"N"_s,
+        u"A started pair's player whose connection drops may take its seat back this long; "
+        "its opponent gets away, then back or none. 0: none at once (0)."_s,
+        integer(&ServerConfig::reconnectGraceMs, 0, day)});
+    f.push_back({u"move-log-bytes"_s, u"N"_s,
+        u"Moves each pair keeps for resumes with lastSeq and the match history, in bytes; "
+        "the oldest go past it (262144)."_s,
+        integer(&ServerConfig::moveLogBytes, 0, 1LL << 30)});
     f.push_back({u"ping-interval-ms"_s, u"N"_s, u"Ping every connection this often (20000)."_s,
         integer(&ServerConfig::pingIntervalMs, 1, day)});
     f.push_back({u"ping-timeout-ms"_s, u"N"_s,

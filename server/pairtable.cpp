@@ -1,6 +1,7 @@
 #include "pairtable.h"
 
 #include "messagecodec.h"
+#include "textframe.h"
 
 #include <QRandomGenerator>
 
@@ -62,6 +63,7 @@ const Pair &PairTable::issue(const Match &match, Millis now, Output &out, Keys k
     pair->type = match.type;
     pair->seed = keys.seed;
     pair->userIds = {match.newcomer.userId, match.waiter.userId};
+    pair->enteredUsers = {match.newcomer.user, match.waiter.user};
     pair->tokens = std::move(keys.tokens);
     pair->issuedAt = now;
     pair->prepareDeadline = now + m_config.prepareTimeout;
@@ -81,7 +83,7 @@ const Pair &PairTable::issue(const Match &match, Millis now, Output &out, Keys k
 }
 
 void PairTable::prepared(
-    ConnId conn, const QByteArray &pairId, const ClientMessage &message, Output &out)
+    ConnId conn, const QByteArray &pairId, const ClientMessage &message, Millis now, Output &out)
 {
     if (m_seats.count(conn)) {
         out.sendError(conn, ErrorCode::AlreadySeated);
@@ -101,8 +103,21 @@ void PairTable::prepared(
         out.sendError(conn, ErrorCode::NotInPair);
         return;
     }
+    // A resume names a point the pair has reached and whose sequel it still keeps; otherwise
+    // nothing changes (no silent hole).
+    if (message.lastSeq >= 0) {
+        if (quint64(message.lastSeq) > pair->moves) {
+            out.sendError(conn, ErrorCode::BadSeq);
+            return;
+        }
+        if (!pair->log.holdsAfter(quint64(message.lastSeq))) {
+            out.sendError(conn, ErrorCode::ReplayUnavailable);
+            return;
+        }
+    }
 
     const auto s = std::size_t(seat);
+    const bool returning = pair->away(seat);
     if (const ConnId old = pair->seats[s]) {
         // Takeover: the old connection goes quietly, the opponent hears nothing.
         m_seats.erase(old);
@@ -116,17 +131,28 @@ void PairTable::prepared(
     m_seats.emplace(conn, SeatRef {pair, seat});
     note(out, PairEvent::Kind::Seated, *pair, qint8(seat), conn, 0, PairOutcome::Ended);
 
-    if (pair->ended()) {
-        out.send(conn, MessageCodec::endedFrame());
-    } else if (pair->started) {
-        out.send(conn, pair->startFrame);
+    if (returning) {
+        // Back within the grace: the opponent hears it first, then this seat gets what it
+        // missed.
+        pair->awayUntil[s] = kNoDeadline;
+        if (const ConnId other = pair->seats[1 - s])
+            out.send(other, MessageCodec::backFrame(pair->userIds[s]));
+        note(out, PairEvent::Kind::Back, *pair, qint8(seat), conn, 0, PairOutcome::Ended);
+    }
+    if (pair->ended() || pair->started) {
+        resume(*pair, seat, conn, message.lastSeq, out);
+        if (pair->away(1 - seat))
+            out.send(conn, MessageCodec::awayFrame(pair->userIds[1 - s]));
     } else if (pair->seatsTaken() == 2) {
         pair->started = true;
+        pair->startedAt = now;
         pair->prepareDeadline = kNoDeadline;
-        pair->startFrame = MessageCodec::startFrame(pair->seatUsers[std::size_t(pair->order[0])],
-            pair->seatUsers[std::size_t(pair->order[1])]);
-        out.send(pair->seats[0], pair->startFrame);
-        out.send(pair->seats[1], pair->startFrame);
+        pair->startUsers = {pair->seatUsers[std::size_t(pair->order[0])],
+            pair->seatUsers[std::size_t(pair->order[1])]};
+        const QByteArray start
+            = MessageCodec::startFrame(pair->startUsers[0], pair->startUsers[1], 0);
+        out.send(pair->seats[0], start);
+        out.send(pair->seats[1], start);
         note(out, PairEvent::Kind::Started, *pair, -1, pair->seats[0], pair->seats[1],
             PairOutcome::Ended);
     } else {
@@ -134,11 +160,30 @@ void PairTable::prepared(
     }
 }
 
+void PairTable::resume(Pair &pair, int user, ConnId conn, qint64 lastSeq, Output &out)
+{
+    if (pair.ended())
+        out.send(conn, MessageCodec::endedFrame());
+    else
+        out.send(
+            conn, MessageCodec::startFrame(pair.startUsers[0], pair.startUsers[1], pair.moves));
+    if (lastSeq < 0)
+        return;
+    pair.log.forEachAfter(quint64(lastSeq), [&](quint64, const QByteArray &frame) {
+        out.send(conn, MessageCodec::replayedFrame(frame));
+    });
+    pair.seenSeq[std::size_t(user)] = pair.moves;
+}
+
 void PairTable::game(ConnId conn, const ClientMessage &message, Output &out)
 {
     const auto it = m_seats.find(conn);
     if (it == m_seats.end()) {
-        out.sendError(conn, ErrorCode::NotPrepared);
+        const auto orphan = m_orphans.find(conn);
+        if (orphan == m_orphans.end())
+            out.sendError(conn, ErrorCode::NotPrepared);
+        else
+            out.sendError(conn, orphan->second ? ErrorCode::Ended : ErrorCode::UnknownPair);
         return;
     }
     Pair &pair = *it->second.pair;
@@ -154,12 +199,18 @@ void PairTable::game(ConnId conn, const ClientMessage &message, Output &out)
         out.sendError(conn, ErrorCode::TooLarge);
         return;
     }
-    // Serialized once, the same bytes to both seats, sender included, in arrival order.
+    // Serialized once, the same bytes to both seats, sender included, in arrival order, and
+    // kept: numbered in that order.
+    const quint64 seq = ++pair.moves;
     const QByteArray frame
-        = MessageCodec::gameFrame(pair.userIds[std::size_t(it->second.seat)], message);
-    out.send(pair.seats[0], frame);
-    out.send(pair.seats[1], frame);
-    ++pair.moves;
+        = MessageCodec::gameFrame(pair.userIds[std::size_t(it->second.seat)], message, seq);
+    for (std::size_t i = 0; i < 2; ++i) {
+        if (const ConnId seated = pair.seats[i]) {
+            out.send(seated, frame);
+            pair.seenSeq[i] = seq;
+        }
+    }
+    pair.log.append(frame, m_config.moveLogBytes);
     ++m_totalMoves;
 }
 
@@ -167,20 +218,27 @@ void PairTable::end(ConnId conn, Millis now, Output &out)
 {
     const auto it = m_seats.find(conn);
     if (it == m_seats.end()) {
-        out.sendError(conn, ErrorCode::NotPrepared);
+        const auto orphan = m_orphans.find(conn);
+        if (orphan == m_orphans.end())
+            out.sendError(conn, ErrorCode::NotPrepared);
+        else if (orphan->second)
+            out.send(conn, MessageCodec::endedFrame());
+        else
+            out.sendError(conn, ErrorCode::UnknownPair);
         return;
     }
     Pair &pair = *it->second.pair;
     if (!pair.over()) {
         // A pair already over (its opponent left: none) stays so; `end` is answered all the same.
-        markOver(pair, PairOutcome::Ended, out);
+        markOver(pair, PairOutcome::Ended, MatchOutcome::Ended, it->second.seat, now, out);
         lingerThenRemove(pair, now);
     }
     out.send(conn, MessageCodec::endedFrame());
 }
 
-void PairTable::leave(ConnId conn, Millis now, Output &out)
+void PairTable::leave(ConnId conn, Millis now, Output &out, LeaveCause cause)
 {
+    m_orphans.erase(conn);
     const auto it = m_seats.find(conn);
     if (it == m_seats.end())
         return;
@@ -201,27 +259,40 @@ void PairTable::leave(ConnId conn, Millis now, Output &out)
         return;
     }
     if (!pair.over()) {
+        const ConnId other = pair.seats[std::size_t(1 - seat)];
+        if (cause == LeaveCause::Closed && m_config.reconnectGrace > 0) {
+            // Started and not ended: the seat stays the player's for the grace.
+            pair.awayUntil[std::size_t(seat)] = now + m_config.reconnectGrace;
+            m_graces.push(pair.awayUntil[std::size_t(seat)], pair.id);
+            if (other)
+                out.send(other, MessageCodec::awayFrame(pair.userIds[std::size_t(seat)]));
+            note(out, PairEvent::Kind::Away, pair, qint8(seat), conn, 0, PairOutcome::Ended);
+            return;
+        }
         // Started and not ended: the remaining player learns its opponent left.
-        if (const ConnId other = pair.seats[std::size_t(1 - seat)])
+        if (other)
             out.send(other, MessageCodec::noneFrame());
-        markOver(pair, PairOutcome::None, out);
+        markOver(pair, PairOutcome::None,
+            cause == LeaveCause::Kicked ? MatchOutcome::Kicked : MatchOutcome::None, seat, now,
+            out);
         lingerThenRemove(pair, now);
     }
     removeIfDone(pair, out);
 }
 
-bool PairTable::expire(const QByteArray &pairId, Output &out)
+bool PairTable::expire(const QByteArray &pairId, Millis now, Output &out)
 {
     Pair *pair = lookup(pairId);
     if (!pair || pair->started || pair->over())
         return false;
-    timeOut(*pair, out);
+    timeOut(*pair, MatchOutcome::Expired, now, out);
     return true;
 }
 
 Millis PairTable::nextDeadline() const
 {
-    return std::min(m_prepareTimeouts.nextDeadline(), m_removals.nextDeadline());
+    return std::min(
+        {m_prepareTimeouts.nextDeadline(), m_removals.nextDeadline(), m_graces.nextDeadline()});
 }
 
 void PairTable::advance(Millis now, Output &out)
@@ -229,7 +300,18 @@ void PairTable::advance(Millis now, Output &out)
     m_prepareTimeouts.popDue(now, [&](const QByteArray &id) {
         Pair *pair = lookup(id);
         if (pair && pair->prepareDeadline <= now)
-            timeOut(*pair, out);
+            timeOut(*pair, MatchOutcome::Invalid, now, out);
+    });
+    m_graces.popDue(now, [&](const QByteArray &id) {
+        Pair *pair = lookup(id);
+        if (!pair || pair->over())
+            return;
+        for (int user = 0; user < 2; ++user) {
+            if (pair->awayUntil[std::size_t(user)] <= now) {
+                graceOver(*pair, user, now, out);
+                return;
+            }
+        }
     });
     m_removals.popDue(now, [&](const QByteArray &id) {
         Pair *pair = lookup(id);
@@ -249,7 +331,7 @@ const Pair *PairTable::pairOf(ConnId conn) const
     return it == m_seats.end() ? nullptr : it->second.pair;
 }
 
-void PairTable::timeOut(Pair &pair, Output &out)
+void PairTable::timeOut(Pair &pair, MatchOutcome how, Millis now, Output &out)
 {
     Q_ASSERT(!pair.started && !pair.over());
     for (std::size_t i = 0; i < 2; ++i) {
@@ -260,15 +342,50 @@ void PairTable::timeOut(Pair &pair, Output &out)
             pair.seats[i] = 0;
         }
     }
-    markOver(pair, PairOutcome::Invalid, out);
+    markOver(pair, PairOutcome::Invalid, how, -1, now, out);
     remove(pair, out); // nobody is seated any more: at once, no linger
 }
 
-void PairTable::markOver(Pair &pair, PairOutcome outcome, Output &out)
+void PairTable::graceOver(Pair &pair, int user, Millis now, Output &out)
+{
+    const auto u = std::size_t(user);
+    pair.awayUntil[u] = kNoDeadline;
+    if (const ConnId other = pair.seats[1 - u])
+        out.send(other, MessageCodec::noneFrame());
+    markOver(pair, PairOutcome::None, MatchOutcome::None, user, now, out);
+    lingerThenRemove(pair, now);
+    removeIfDone(pair, out);
+}
+
+void PairTable::markOver(
+    Pair &pair, PairOutcome outcome, MatchOutcome how, int by, Millis now, Output &out)
 {
     pair.outcome = outcome;
+    pair.overAt = now;
     pair.prepareDeadline = kNoDeadline;
+    pair.awayUntil = {kNoDeadline, kNoDeadline};
     note(out, PairEvent::Kind::Over, pair, -1, 0, 0, outcome);
+    if (!m_config.recordMatches)
+        return;
+    MatchRecord r;
+    r.pairId = pair.id;
+    r.type = pair.type;
+    r.userIds = pair.userIds;
+    r.users = pair.enteredUsers;
+    r.seed = pair.seed;
+    r.issuedAtMs = pair.issuedAt;
+    r.startedAtMs = pair.started ? pair.startedAt : 0;
+    r.overAtMs = now;
+    r.outcome = how;
+    r.by = qint8(by);
+    r.moveCount = pair.moves;
+    r.firstSeq = pair.log.firstSeq();
+    r.moves.reserve(pair.log.size());
+    pair.log.forEachAfter(0, [&](quint64, const QByteArray &frame) {
+        r.moves.append(textFramePayload(frame).toByteArray());
+    });
+    r.seenSeq = pair.seenSeq;
+    out.records.push_back(std::move(r));
 }
 
 void PairTable::lingerThenRemove(Pair &pair, Millis now)
@@ -287,8 +404,10 @@ void PairTable::remove(Pair &pair, Output &out)
 {
     Q_ASSERT(pair.over());
     for (std::size_t i = 0; i < 2; ++i) {
-        if (const ConnId conn = pair.seats[i])
+        if (const ConnId conn = pair.seats[i]) {
             m_seats.erase(conn); // the connections stay open, unseated
+            m_orphans.emplace(conn, pair.started);
+        }
     }
     const QByteArray id = pair.id;
     note(out, PairEvent::Kind::Removed, pair, -1, 0, 0, PairOutcome::Ended);

@@ -27,6 +27,10 @@ struct ServerConfig {
     qint64 maxUserBytes = 2 * 1024;
     qint64 handshakeTimeoutMs = 10'000; // TCP accepted until WebSocket open
     qint64 lingerMs = 60'000; // an over pair stays at most this long
+    // A started pair's seat whose connection closed or died may be taken back this long; 0:
+    // the opponent gets `none` at once (docs/protocol.md, "Resuming").
+    qint64 reconnectGraceMs = 0;
+    qint64 moveLogBytes = 256 * 1024; // the moves a pair keeps for resumes, in frame bytes
     qint64 maxSendBufferBytes = 4 * 1024 * 1024; // unsent bytes before a slow reader is cut
     qint64 closeGraceMs = 2'000; // after a close frame, until the TCP connection is cut
     QString tlsCertFile; // PEM; with tlsKeyFile: wss:// instead of ws://

@@ -7,6 +7,7 @@
 #include "session.h"
 
 #include <QAbstractEventDispatcher>
+#include <QDateTime>
 
 namespace pairmatch {
 
@@ -18,7 +19,8 @@ ServerCore::ServerCore(const ServerConfig &config, const Clock &clock, QObject *
     , m_clock(clock)
     , m_codec(CodecLimits {config.maxUserBytes, config.maxDataBytes})
     , m_admission(RateConfig {config.rateLimit, config.rateBurst})
-    , m_pairs(PairConfig {config.prepareTimeoutMs, config.lingerMs})
+    , m_pairs(PairConfig {config.prepareTimeoutMs, config.lingerMs, config.reconnectGraceMs,
+          qsizetype(config.moveLogBytes), false})
     , m_pings(PingConfig {config.pingIntervalMs, config.pingTimeoutMs})
     , m_view(clock, m_connections, m_matchmaker, m_pairs)
     , m_timer(clock, [this] { onTimer(); })
@@ -129,7 +131,7 @@ bool ServerCore::expire(const QByteArray &pairId, QString *message)
     Busy busy(*this);
     const Pair *pair = m_pairs.find(pairId);
     const std::array<QByteArray, 2> users = pair ? pair->userIds : std::array<QByteArray, 2> {};
-    if (!m_pairs.expire(pairId, m_out)) {
+    if (!m_pairs.expire(pairId, m_clock.now(), m_out)) {
         if (message) {
             *message = pair ? u"pair %1 has started or is over: its prepare timeout no longer "
                               "applies"_s.arg(QString::fromLatin1(pairId))
@@ -201,7 +203,7 @@ void ServerCore::dispatch(Session &s, QByteArrayView utf8)
             m_cluster->preparedElsewhere(s, utf8);
             return;
         }
-        m_pairs.prepared(s.id(), s.route().pairId, m_message, m_out);
+        m_pairs.prepared(s.id(), s.route().pairId, m_message, m_clock.now(), m_out);
         return;
     case Command::End:
         m_pairs.end(s.id(), m_clock.now(), m_out);
@@ -307,9 +309,16 @@ void ServerCore::settle()
         m_cluster->pairEvents(m_out.events);
     if (!m_out.events.empty() || !m_out.queueEvents.empty() || !m_out.errors.empty())
         m_view.report(m_out);
-    if (m_recordSink) {
-        for (MatchRecord &record : m_out.records)
+    if (m_recordSink && !m_out.records.empty()) {
+        // The machines' times are the monotonic clock's; the history's are the wall clock's.
+        const qint64 toWall = QDateTime::currentMSecsSinceEpoch() - m_clock.now();
+        for (MatchRecord &record : m_out.records) {
+            record.issuedAtMs += toWall;
+            if (record.startedAtMs)
+                record.startedAtMs += toWall;
+            record.overAtMs += toWall;
             m_recordSink->record(std::move(record));
+        }
     }
     m_out.clear();
 
@@ -355,6 +364,7 @@ void ServerCore::flushOutput()
 void ServerCore::setRecordSink(MatchRecordSink *sink)
 {
     m_recordSink = sink;
+    m_pairs.setRecordMatches(sink != nullptr);
 }
 
 void ServerCore::closeSession(Session &s, quint16 code, QLatin1StringView reason)
@@ -379,7 +389,10 @@ void ServerCore::forget(Session &s, Millis now)
     if (s.endpoint() == Endpoint::Matching)
         m_matchmaker.remove(s.id(), m_out);
     else
-        m_pairs.leave(s.id(), now, m_out);
+        m_pairs.leave(s.id(), now, m_out,
+            m_shuttingDown                           ? LeaveCause::Shutdown
+                : s.closeCode() == CloseCode::Kicked ? LeaveCause::Kicked
+                                                     : LeaveCause::Closed);
 }
 
 void ServerCore::finish(ConnId id)

@@ -449,7 +449,7 @@ void writeCompactSpan(const ClientMessage &m, Span span, char *out, qsizetype n)
         *written++ = ' ';
 }
 
-enum class Field : quint8 { Other, Command, User, Data, Token };
+enum class Field : quint8 { Other, Command, User, Data, Token, LastSeq };
 
 Field fieldOf(const Decoded &key)
 {
@@ -461,6 +461,8 @@ Field fieldOf(const Decoded &key)
         return Field::Data;
     if (key.equals("token"_L1))
         return Field::Token;
+    if (key.equals("lastSeq"_L1))
+        return Field::LastSeq;
     return Field::Other;
 }
 
@@ -533,6 +535,23 @@ template <typename Char> std::optional<QByteArray> userIdOf(const Char *begin, c
     return id.ascii();
 }
 
+// A `lastSeq`: a JSON number written as a whole number, 0 to 2^53 ("7", not "7.0" or "7e0").
+template <typename Char> std::optional<qint64> seqOf(const Char *begin, const Char *end)
+{
+    constexpr qint64 kMaxSeq = qint64(1) << 53;
+    if (begin == end || (*begin == Char('0') && end - begin > 1) || end - begin > 16)
+        return std::nullopt;
+    qint64 n = 0;
+    for (const Char *p = begin; p != end; ++p) {
+        if (*p < Char('0') || *p > Char('9'))
+            return std::nullopt;
+        n = n * 10 + qint64(*p - Char('0'));
+    }
+    if (n > kMaxSeq)
+        return std::nullopt;
+    return n;
+}
+
 template <typename Char>
 std::optional<ErrorCode> decodeText(const Char *text, qsizetype length, Endpoint endpoint,
     const CodecLimits &limits, ClientMessage &out)
@@ -545,6 +564,7 @@ std::optional<ErrorCode> decodeText(const Char *text, qsizetype length, Endpoint
     bool tokenIsString = false;
     Span user;
     Span data;
+    Span lastSeq;
     qsizetype userBytes = 0;
     qsizetype dataBytes = 0;
 
@@ -587,6 +607,10 @@ std::optional<ErrorCode> decodeText(const Char *text, qsizetype length, Endpoint
                 data = {start, s.pos()};
                 dataBytes = bytes;
                 break;
+            case Field::LastSeq:
+                ok = s.value(bytes);
+                lastSeq = {start, s.pos()};
+                break;
             case Field::Other:
                 ok = s.value(bytes);
                 break;
@@ -618,6 +642,7 @@ std::optional<ErrorCode> decodeText(const Char *text, qsizetype length, Endpoint
     out.userId.clear();
     out.token.clear();
     out.hasToken = false;
+    out.lastSeq = -1;
     out.data = {};
     out.dataBytes = 4;
     out.dataTooLarge = false;
@@ -641,6 +666,12 @@ std::optional<ErrorCode> decodeText(const Char *text, qsizetype length, Endpoint
                 out.hasToken = true;
             }
         }
+        if (*cmd == Command::Prepared && lastSeq.isValid()) {
+            const std::optional<qint64> seq = seqOf(text + lastSeq.begin, text + lastSeq.end);
+            if (!seq)
+                return ErrorCode::BadSeq;
+            out.lastSeq = *seq;
+        }
         break;
     }
     case Command::Game:
@@ -655,6 +686,17 @@ std::optional<ErrorCode> decodeText(const Char *text, qsizetype length, Endpoint
         break;
     }
     return std::nullopt;
+}
+
+// n in decimal, written at the end of buf; the digits as a view into buf.
+QByteArrayView decimal(quint64 n, char (&buf)[24])
+{
+    char *p = buf + sizeof buf;
+    do {
+        *--p = char('0' + n % 10);
+        n /= 10;
+    } while (n);
+    return QByteArrayView(p, buf + sizeof buf - p);
 }
 
 QByteArray buildErrorFrame(ErrorCode code)
@@ -761,31 +803,71 @@ QByteArray MessageCodec::prepareFrame(qint32 type, int seed, QByteArrayView pair
     return makeTextFrame(payload);
 }
 
-QByteArray MessageCodec::startFrame(QByteArrayView firstUser, QByteArrayView secondUser)
+QByteArray MessageCodec::startFrame(
+    QByteArrayView firstUser, QByteArrayView secondUser, quint64 seq)
 {
     constexpr QByteArrayView head = R"({"command":"start","users":[)";
-    constexpr QByteArrayView tail = "]}";
-    return FrameBuilder(head.size() + firstUser.size() + 1 + secondUser.size() + tail.size())
+    constexpr QByteArrayView mid = R"(],"seq":)";
+    char digits[24];
+    const QByteArrayView number = decimal(seq, digits);
+    return FrameBuilder(
+        head.size() + firstUser.size() + 1 + secondUser.size() + mid.size() + number.size() + 1)
         .append(head)
         .append(firstUser)
         .append(',')
         .append(secondUser)
-        .append(tail)
+        .append(mid)
+        .append(number)
+        .append('}')
         .take();
 }
 
-QByteArray MessageCodec::gameFrame(QByteArrayView userId, const ClientMessage &move)
+QByteArray MessageCodec::gameFrame(QByteArrayView userId, const ClientMessage &move, quint64 seq)
 {
     constexpr QByteArrayView head = R"({"command":"game","userId":")";
     constexpr QByteArrayView mid = R"(","data":)";
-    FrameBuilder frame(head.size() + userId.size() + mid.size() + move.dataBytes + 1);
+    constexpr QByteArrayView seqKey = R"(,"seq":)";
+    char digits[24];
+    const QByteArrayView number = decimal(seq, digits);
+    FrameBuilder frame(head.size() + userId.size() + mid.size() + move.dataBytes + seqKey.size()
+        + number.size() + 1);
     frame.append(head).append(userId).append(mid);
     if (move.data.isValid())
         writeCompactSpan(move, move.data, frame.grow(move.dataBytes), move.dataBytes);
     else
         frame.append("null");
-    frame.append('}');
+    frame.append(seqKey).append(number).append('}');
     return frame.take();
+}
+
+QByteArray MessageCodec::replayedFrame(QByteArrayView gameFrame)
+{
+    // {"command":"game",...,"seq":N} -> {"command":"game",...,"seq":N,"replayed":true}
+    constexpr QByteArrayView mark = R"(,"replayed":true})";
+    const QByteArrayView payload = textFramePayload(gameFrame);
+    Q_ASSERT(payload.endsWith('}'));
+    const QByteArrayView body = payload.first(payload.size() - 1);
+    return FrameBuilder(body.size() + mark.size()).append(body).append(mark).take();
+}
+
+QByteArray MessageCodec::awayFrame(QByteArrayView userId)
+{
+    constexpr QByteArrayView head = R"({"command":"away","userId":")";
+    return FrameBuilder(head.size() + userId.size() + 2)
+        .append(head)
+        .append(userId)
+        .append("\"}")
+        .take();
+}
+
+QByteArray MessageCodec::backFrame(QByteArrayView userId)
+{
+    constexpr QByteArrayView head = R"({"command":"back","userId":")";
+    return FrameBuilder(head.size() + userId.size() + 2)
+        .append(head)
+        .append(userId)
+        .append("\"}")
+        .take();
 }
 
 bool MessageCodec::isValidUserId(QByteArrayView s)

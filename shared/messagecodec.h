@@ -51,9 +51,17 @@ public:
     static const QByteArray &errorFrame(ErrorCode code);
     static QByteArray prepareFrame(qint32 type, int seed, QByteArrayView pairId,
         QByteArrayView token, QByteArrayView newcomerUser, QByteArrayView waiterUser);
-    static QByteArray startFrame(QByteArrayView firstUser, QByteArrayView secondUser);
-    // {"command":"game","userId":...,"data":...} with the message's data spliced in.
-    static QByteArray gameFrame(QByteArrayView userId, const ClientMessage &move);
+    // {"command":"start","users":[first,second],"seq":N}: N is the pair's last seq.
+    static QByteArray startFrame(QByteArrayView firstUser, QByteArrayView secondUser, quint64 seq);
+    // {"command":"game","userId":...,"data":...,"seq":N} with the message's data spliced in.
+    static QByteArray gameFrame(QByteArrayView userId, const ClientMessage &move, quint64 seq);
+    // A game frame made by gameFrame(), marked as sent again on a resume:
+    // {"command":"game",...,"seq":N,"replayed":true}.
+    static QByteArray replayedFrame(QByteArrayView gameFrame);
+    // {"command":"away","userId":U} / {"command":"back","userId":U}: the opponent's seat is
+    // empty, within the reconnect grace / taken again.
+    static QByteArray awayFrame(QByteArrayView userId);
+    static QByteArray backFrame(QByteArrayView userId);
 
     // True when s is a valid userId: [A-Za-z0-9_.@-]{1,64}.
     static bool isValidUserId(QByteArrayView s);

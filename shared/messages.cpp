@@ -35,6 +35,11 @@ constexpr std::array<ErrorText, kErrorCodeCount> kErrors {{
     {"unavailable"_L1,
         "This server has lost its link to the cluster and cannot match or seat you now; try "
         "again shortly or another server."_L1},
+    {"bad_seq"_L1,
+        "\"lastSeq\" must be a whole number from 0 to the last seq this pair has sent."_L1},
+    {"replay_unavailable"_L1,
+        "The server no longer keeps the moves after this \"lastSeq\"; send \"prepared\" "
+        "without \"lastSeq\" to take the seat without them."_L1},
 }};
 
 } // namespace

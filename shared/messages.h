@@ -31,8 +31,10 @@ enum class ErrorCode : quint8 {
     RateLimited,
     Draining,
     Unavailable,
+    BadSeq,
+    ReplayUnavailable,
 };
-inline constexpr int kErrorCodeCount = int(ErrorCode::Unavailable) + 1;
+inline constexpr int kErrorCodeCount = int(ErrorCode::ReplayUnavailable) + 1;
 
 // "bad_json", "bad_frame", ... as on the wire.
 QLatin1StringView errorCodeName(ErrorCode code);
@@ -82,6 +84,8 @@ struct ClientMessage {
     // prepared: the token, when it was a string (decoded)
     QByteArray token;
     bool hasToken = false;
+    // prepared: the `lastSeq` given (0 to 2^53), -1 when absent
+    qint64 lastSeq = -1;
 
     // game: the data value (invalid span: absent, relayed as null)
     Span data;

@@ -132,7 +132,8 @@ void TestClient::wholeGame()
     QVERIFY(g.a.moves().contains(u"moved alice {\"n\":4}"_s));
     QVERIFY(g.a.moves().contains(u"moved bob 4"_s));
     QCOMPARE(g.alice.moveCount(), 10);
-    QCOMPARE(g.alice.lastSeq(), 0); // this server does not number moves
+    QCOMPARE(g.alice.lastSeq(), 10); // every move numbered, 1 to 10
+    QCOMPARE(g.bob.lastSeq(), 10);
 
     g.alice.end();
     QVERIFY(g.a.has(u"ended"_s));

@@ -179,11 +179,11 @@ void TestCluster::crossNodeMatch()
     // each takes its seat on its own node: wait, start to both, a move from each, end
     PM_OK(p.start(*m_cluster, 0, 1));
     p.waiterRound.game(1);
-    PM_OK(expectMessage(p.waiterRound, gameMessage(u"alice"_s, 1)));
-    PM_OK(expectMessage(p.newcomerRound, gameMessage(u"alice"_s, 1)));
+    PM_OK(expectMessage(p.waiterRound, gameMessage(u"alice"_s, 1, 1)));
+    PM_OK(expectMessage(p.newcomerRound, gameMessage(u"alice"_s, 1, 1)));
     p.newcomerRound.game(2);
-    PM_OK(expectMessage(p.waiterRound, gameMessage(u"bob"_s, 2)));
-    PM_OK(expectMessage(p.newcomerRound, gameMessage(u"bob"_s, 2)));
+    PM_OK(expectMessage(p.waiterRound, gameMessage(u"bob"_s, 2, 2)));
+    PM_OK(expectMessage(p.newcomerRound, gameMessage(u"bob"_s, 2, 2)));
     p.newcomerRound.end();
     PM_OK(expectMessage(p.newcomerRound, message(u"ended"_s)));
     p.waiterRound.game(3);
@@ -360,16 +360,16 @@ void TestCluster::takeoverAcrossNodes()
     PM_OK(expectClosed(p.waiterRound, 4001, u"replaced"_s));
     // the opponent heard nothing, and the game goes on with the new seat
     again.game(u"x"_s);
-    PM_OK(expectMessage(again, gameMessage(u"alice"_s, u"x"_s)));
-    PM_OK(expectMessage(p.newcomerRound, gameMessage(u"alice"_s, u"x"_s)));
+    PM_OK(expectMessage(again, gameMessage(u"alice"_s, u"x"_s, 1)));
+    PM_OK(expectMessage(p.newcomerRound, gameMessage(u"alice"_s, u"x"_s, 1)));
     // and the same from the home's side: bob moves from n1 to n0
     TestPlayer bobAgain;
     PM_OK(openOn(bobAgain, m_cluster->roundUrl(0, p.pairId)));
     PM_OK(prepareExpecting(bobAgain, u"bob"_s, p.newcomerToken(), u"start"_s));
     PM_OK(expectClosed(p.newcomerRound, 4001, u"replaced"_s));
     bobAgain.game(2);
-    PM_OK(expectMessage(bobAgain, gameMessage(u"bob"_s, 2)));
-    PM_OK(expectMessage(again, gameMessage(u"bob"_s, 2)));
+    PM_OK(expectMessage(bobAgain, gameMessage(u"bob"_s, 2, 2)));
+    PM_OK(expectMessage(again, gameMessage(u"bob"_s, 2, 2)));
     PM_OK(expectNothingMore(again));
 }
 

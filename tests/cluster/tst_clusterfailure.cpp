@@ -60,9 +60,9 @@ struct Round {
         if (QString e = expectCommand(waiter, u"start"_s); !e.isEmpty())
             return e;
         waiter.game(1);
-        if (QString e = expectMessage(newcomer, gameMessage(waiterId, 1)); !e.isEmpty())
+        if (QString e = expectMessage(newcomer, gameMessage(waiterId, 1, 1)); !e.isEmpty())
             return e;
-        return expectMessage(waiter, gameMessage(waiterId, 1));
+        return expectMessage(waiter, gameMessage(waiterId, 1, 1));
     }
 };
 
@@ -183,8 +183,8 @@ void TestClusterFailure::redisStoppedAndRestarted()
     PM_OK(enterExpecting(newcomer, u"frank"_s, u"error:unavailable"_s));
     // the pair on one node plays on
     local.newcomer.game(u"still"_s);
-    PM_OK(expectMessage(local.waiter, gameMessage(u"dave"_s, u"still"_s)));
-    PM_OK(expectMessage(local.newcomer, gameMessage(u"dave"_s, u"still"_s)));
+    PM_OK(expectMessage(local.waiter, gameMessage(u"dave"_s, u"still"_s, 2)));
+    PM_OK(expectMessage(local.newcomer, gameMessage(u"dave"_s, u"still"_s, 2)));
     // both nodes alive
     QVERIFY(m_cluster->node(0).isRunning());
     QVERIFY(m_cluster->node(1).isRunning());
@@ -219,8 +219,8 @@ void TestClusterFailure::redisStoppedAndRestarted()
     PM_OK(prepareExpecting(rb, u"hank"_s, toB.value("token"_L1).toString(), u"start"_s));
     PM_OK(expectCommand(ra, u"start"_s));
     ra.game(7);
-    PM_OK(expectMessage(rb, gameMessage(u"gina"_s, 7)));
-    PM_OK(expectMessage(ra, gameMessage(u"gina"_s, 7)));
+    PM_OK(expectMessage(rb, gameMessage(u"gina"_s, 7, 1)));
+    PM_OK(expectMessage(ra, gameMessage(u"gina"_s, 7, 1)));
     qInfo("a round across nodes works %lld ms after Redis's return", sinceRestart.elapsed());
     // the waiter from before the outage is queued again (its node put it back)
     TestPlayer late;

@@ -185,12 +185,14 @@ Outcome checked(const MessageCodec &codec, Endpoint endpoint, std::optional<Erro
         FUZZ_CHECK(m.dataTooLarge == (m.dataBytes > codec.limits().maxDataBytes));
         if (!m.data.isValid())
             FUZZ_CHECK(m.dataBytes == 4);
-        const QByteArray frame = MessageCodec::gameFrame("fuzz.user", m);
+        const QByteArray frame = MessageCodec::gameFrame("fuzz.user", m, 42);
         const QByteArrayView payload = textFramePayload(frame);
         FUZZ_CHECK(frame.size() == textFrameHeaderSize(payload.size()) + payload.size());
         constexpr QByteArrayView head = R"({"command":"game","userId":"fuzz.user","data":)";
-        FUZZ_CHECK(payload.startsWith(head) && payload.endsWith('}'));
-        const QByteArrayView data = payload.sliced(head.size(), payload.size() - head.size() - 1);
+        constexpr QByteArrayView tail = R"(,"seq":42})";
+        FUZZ_CHECK(payload.startsWith(head) && payload.endsWith(tail));
+        const QByteArrayView data
+            = payload.sliced(head.size(), payload.size() - head.size() - tail.size());
         FUZZ_CHECK(data.size() == m.dataBytes);
         const Compacted shape = compacted(data);
         FUZZ_CHECK(shape.text == data); // compact: nothing left to drop

@@ -87,12 +87,16 @@ private Q_SLOTS:
 
 // The seat that stops reading while its opponent moves: the server keeps at most
 // maxSendBufferBytes (and the pass that went over) for it, then closes it with 1008; it
-// cannot even take the close frame, so the grace cuts it, and what was kept is freed.
+// cannot even take the close frame, so the grace cuts it, and what was kept is freed. (The
+// pair's own move log, kept for resumes until the pair is removed, is bounded apart: small
+// here, so that what stays is the log and nothing of the backlog.)
 void TestClosing::slowReaderIsCutHoldingAtMostItsSendLimit()
 {
     constexpr qint64 kLimit = 256 * 1024;
+    constexpr qint64 kMoveLog = 16 * 1024;
     ServerConfig config = closingConfig();
     config.maxSendBufferBytes = kLimit;
+    config.moveLogBytes = kMoveLog;
     TestServer server(config);
     QVERIFY(server.isListening());
     const int descriptors = openDescriptorCount();
@@ -152,12 +156,12 @@ void TestClosing::slowReaderIsCutHoldingAtMostItsSendLimit()
         qInfo("cut after %d moves of 8 KiB; the heap grew %lld bytes at most", moves, peak);
         // the premise: far more was sent its way than the server may keep
         QVERIFY(qint64(moves) * move.size() > 4 * kLimit);
-        QVERIFY2(peak < kLimit + 256 * 1024, qPrintable(QString::number(peak)));
+        QVERIFY2(peak < kLimit + kMoveLog + 256 * 1024, qPrintable(QString::number(peak)));
 
         // it never reads its close frame: the grace cuts it, and its backlog goes
         PM_OK(waitConnectionCount(server, 1));
         const qint64 after = heapInUse() - heapBefore;
-        QVERIFY2(after < 64 * 1024, qPrintable(QString::number(after)));
+        QVERIFY2(after < kMoveLog + 64 * 1024, qPrintable(QString::number(after)));
         mover.sendClose(1000);
         PM_OK(waitConnectionCount(server, 0));
     }

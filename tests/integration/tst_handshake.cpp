@@ -471,8 +471,8 @@ void TestHandshake::secureWebSocket()
     QVERIFY(!plain.open(QUrl(u"ws://127.0.0.1:%1/ws/matching/1"_s.arg(server.port()))));
     const QJsonObject king {{u"card"_s, u"K♥"_s}};
     b.game(king);
-    PM_OK(expectMessage(a, gameMessage(u"alice"_s, QJsonObject {{u"card"_s, u"A♠"_s}})));
-    PM_OK(expectMessage(a, gameMessage(u"bob"_s, king)));
+    PM_OK(expectMessage(a, gameMessage(u"alice"_s, QJsonObject {{u"card"_s, u"A♠"_s}}, 1)));
+    PM_OK(expectMessage(a, gameMessage(u"bob"_s, king, 2)));
 }
 
 QTEST_GUILESS_MAIN(TestHandshake)

@@ -77,7 +77,7 @@ void TestLimits::binaryFrameIsBadFrame()
     PM_OK(expectError(a, u"bad_frame"_s));
     PM_OK(expectNothingMore(b)); // nothing relayed
     a.game(2);
-    const QJsonObject move {{u"command"_s, u"game"_s}, {u"userId"_s, u"alice"_s}, {u"data"_s, 2}};
+    const QJsonObject move = gameMessage(u"alice"_s, 2, 1);
     PM_OK(expectMessage(a, move));
     PM_OK(expectMessage(b, move));
 }

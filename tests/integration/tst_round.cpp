@@ -171,13 +171,15 @@ void TestRound::movesAreRelayedToBothSeatsInOneOrder()
         seenByB.append(m);
     }
     QCOMPARE(seenByA, seenByB);
+    // numbered 1, 2, 3... in the one order both seats saw
     int nextA = 0, nextB = 0;
+    quint64 seq = 0;
     for (const QJsonObject &m : seenByA) {
         const bool fromA = m[u"data"_s][u"by"_s] == u"a"_s;
         const int n = fromA ? nextA++ : nextB++;
         QCOMPARE(m,
             gameMessage(fromA ? u"alice"_s : u"bob"_s,
-                QJsonObject {{u"by"_s, fromA ? u"a"_s : u"b"_s}, {u"n"_s, n}}));
+                QJsonObject {{u"by"_s, fromA ? u"a"_s : u"b"_s}, {u"n"_s, n}}, ++seq));
     }
     QCOMPARE(nextA, kMoves);
     QCOMPARE(nextB, kMoves);
@@ -198,12 +200,12 @@ void TestRound::moveUserIdIsSetByServer()
     a.sendText(uR"({"command":"game","userId":"bob","user":{"userId":"bob"},"token":"x",)"
                uR"("data":{"userId":"bob","from":"bob"}})"_s);
     const QJsonObject fromA
-        = gameMessage(u"alice"_s, QJsonObject {{u"userId"_s, u"bob"_s}, {u"from"_s, u"bob"_s}});
+        = gameMessage(u"alice"_s, QJsonObject {{u"userId"_s, u"bob"_s}, {u"from"_s, u"bob"_s}}, 1);
     PM_OK(expectMessage(a, fromA));
     PM_OK(expectMessage(b, fromA));
 
     b.sendText(uR"({"userId":"alice","command":"game","data":"I am alice"})"_s);
-    const QJsonObject fromB = gameMessage(u"bob"_s, u"I am alice"_s);
+    const QJsonObject fromB = gameMessage(u"bob"_s, u"I am alice"_s, 2);
     PM_OK(expectMessage(a, fromB));
     PM_OK(expectMessage(b, fromB));
     PM_OK(expectNothingMore(a));
@@ -428,7 +430,7 @@ void TestRound::notPreparedBeforePrepared()
     PM_OK(expectNothingMore(b)); // nothing relayed, the pair did not end
     PM_OK(expectNothingMore(c));
     c.game(7);
-    PM_OK(expectMessage(b, gameMessage(u"alice"_s, 7)));
+    PM_OK(expectMessage(b, gameMessage(u"alice"_s, 7, 1)));
 }
 
 void TestRound::notStartedBeforeStart()
@@ -452,7 +454,7 @@ void TestRound::notStartedBeforeStart()
     PM_OK(expectNothingMore(a));
     PM_OK(expectNothingMore(b));
     a.game(QJsonObject {{u"late"_s, true}});
-    const QJsonObject move = gameMessage(u"alice"_s, QJsonObject {{u"late"_s, true}});
+    const QJsonObject move = gameMessage(u"alice"_s, QJsonObject {{u"late"_s, true}}, 1);
     PM_OK(expectMessage(a, move));
     PM_OK(expectMessage(b, move));
 }
@@ -592,8 +594,8 @@ void TestRound::closeAfterStartSendsNoneAndEndsPair()
     PM_OK(pair.start());
     TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     a.game(1);
-    PM_OK(expectMessage(a, gameMessage(u"alice"_s, 1)));
-    PM_OK(expectMessage(b, gameMessage(u"alice"_s, 1)));
+    PM_OK(expectMessage(a, gameMessage(u"alice"_s, 1, 1)));
+    PM_OK(expectMessage(b, gameMessage(u"alice"_s, 1, 1)));
     if (abort)
         a.abort();
     else
@@ -623,25 +625,25 @@ void TestRound::takeoverOfStartedPair()
     PM_OK(pair.start());
     TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     a.game(1);
-    PM_OK(expectMessage(a, gameMessage(u"alice"_s, 1)));
-    PM_OK(expectMessage(b, gameMessage(u"alice"_s, 1)));
+    PM_OK(expectMessage(a, gameMessage(u"alice"_s, 1, 1)));
+    PM_OK(expectMessage(b, gameMessage(u"alice"_s, 1, 1)));
 
     TestPlayer a2;
     PM_OK(pair.openRound(a2));
     pair.preparedAsWaiter(a2);
     PM_OK(expectClosed(a, 4001, u"replaced"_s));
     QCOMPARE(a.pendingCount(), 0);
-    PM_OK(
-        expectMessage(a2, startMessage(TestPlayer::user(u"alice"_s), TestPlayer::user(u"bob"_s))));
+    PM_OK(expectMessage(
+        a2, startMessage(TestPlayer::user(u"alice"_s), TestPlayer::user(u"bob"_s), 1)));
     PM_OK(expectNothingMore(b)); // no `none`
 
     // play goes on between the new connection and the opponent
     a2.game(2);
-    PM_OK(expectMessage(a2, gameMessage(u"alice"_s, 2)));
-    PM_OK(expectMessage(b, gameMessage(u"alice"_s, 2)));
+    PM_OK(expectMessage(a2, gameMessage(u"alice"_s, 2, 2)));
+    PM_OK(expectMessage(b, gameMessage(u"alice"_s, 2, 2)));
     b.game(3);
-    PM_OK(expectMessage(a2, gameMessage(u"bob"_s, 3)));
-    PM_OK(expectMessage(b, gameMessage(u"bob"_s, 3)));
+    PM_OK(expectMessage(a2, gameMessage(u"bob"_s, 3, 3)));
+    PM_OK(expectMessage(b, gameMessage(u"bob"_s, 3, 3)));
     PM_OK(expectNothingMore(a2));
     PM_OK(expectNothingMore(b));
 }
@@ -848,7 +850,8 @@ void TestRound::gameDataSizeLimit()
     QVERIFY(compact.toUtf8().size() <= 16 * 1024);
     PM_OK(expectCommand(a, u"game"_s));
     PM_OK(expectCommand(b, u"game"_s));
-    const QString expected = uR"({"command":"game","userId":"alice","data":%1})"_s.arg(compact);
+    const QString expected
+        = uR"({"command":"game","userId":"alice","data":%1,"seq":1})"_s.arg(compact);
     QCOMPARE(rawA.last(u"game"_s), expected);
     QCOMPARE(rawB.last(u"game"_s), expected);
 }
@@ -862,10 +865,10 @@ void TestRound::gameWithoutDataRelaysNull()
     TestPlayer &a = pair.waiterRound, &b = pair.newcomerRound;
     TextTap rawB(b.socket());
     a.send(message(u"game"_s));
-    const QJsonObject move = gameMessage(u"alice"_s, QJsonValue::Null);
+    const QJsonObject move = gameMessage(u"alice"_s, QJsonValue::Null, 1);
     PM_OK(expectMessage(a, move));
     PM_OK(expectMessage(b, move));
-    QCOMPARE(rawB.last(u"game"_s), uR"({"command":"game","userId":"alice","data":null})"_s);
+    QCOMPARE(rawB.last(u"game"_s), uR"({"command":"game","userId":"alice","data":null,"seq":1})"_s);
 }
 
 void TestRound::roundPathWithTrailingSlash()
@@ -883,7 +886,7 @@ void TestRound::roundPathWithTrailingSlash()
     PM_OK(expectCommand(a, u"start"_s));
     PM_OK(expectCommand(b, u"start"_s));
     a.game(1);
-    PM_OK(expectMessage(b, gameMessage(u"alice"_s, 1)));
+    PM_OK(expectMessage(b, gameMessage(u"alice"_s, 1, 1)));
 }
 
 void TestRound::dataIsRelayedCompactlyAndExactly_data()
@@ -929,7 +932,8 @@ void TestRound::dataIsRelayedCompactlyAndExactly()
     QCOMPARE(toA.value(u"data"_s), sent);
     QCOMPARE(toB.value(u"data"_s), sent);
     // ...and the very text, compacted (docs/protocol.md: never re-encoded)
-    const QString expected = uR"({"command":"game","userId":"bob","data":%1})"_s.arg(compact);
+    const QString expected
+        = uR"({"command":"game","userId":"bob","data":%1,"seq":1})"_s.arg(compact);
     QCOMPARE(rawA.last(u"game"_s), expected);
     QCOMPARE(rawB.last(u"game"_s), expected);
 }

@@ -135,7 +135,7 @@ QString PairSetup::start()
 QString PairSetup::move(bool fromWaiter, const QJsonValue &data)
 {
     (fromWaiter ? waiterRound : newcomerRound).game(data);
-    const QJsonObject relayed = gameMessage(fromWaiter ? waiterId : newcomerId, data);
+    const QJsonObject relayed = gameMessage(fromWaiter ? waiterId : newcomerId, data, ++moves);
     if (QString e = expectMessage(waiterRound, relayed); !e.isEmpty())
         return waiterId + u"'s seat: "_s + e;
     if (QString e = expectMessage(newcomerRound, relayed); !e.isEmpty())

@@ -49,8 +49,10 @@ public:
     QString seatWaiter(RawWsClient &raw) const;
     // match(), seatWaiter(), seatNewcomer(): `start` to both, users [waiter, newcomer].
     QString start();
-    // A `game` move from one seat that both seats receive, once, with the sender's userId.
+    // A `game` move from one seat that both seats receive, once, with the sender's userId and
+    // the pair's next seq (counted here: moves made through this setup).
     QString move(bool fromWaiter, const QJsonValue &data);
+    quint64 moves = 0; // moves made through move(): the pair's last seq
 
     const qint32 type;
     const QString waiterId;

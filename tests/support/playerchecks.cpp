@@ -15,14 +15,23 @@ QJsonObject message(const QString &command)
     return QJsonObject {{u"command"_s, command}};
 }
 
-QJsonObject startMessage(const QJsonObject &first, const QJsonObject &second)
+QJsonObject startMessage(const QJsonObject &first, const QJsonObject &second, quint64 seq)
 {
-    return QJsonObject {{u"command"_s, u"start"_s}, {u"users"_s, QJsonArray {first, second}}};
+    return QJsonObject {{u"command"_s, u"start"_s}, {u"users"_s, QJsonArray {first, second}},
+        {u"seq"_s, qint64(seq)}};
 }
 
-QJsonObject gameMessage(const QString &userId, const QJsonValue &data)
+QJsonObject gameMessage(const QString &userId, const QJsonValue &data, quint64 seq)
 {
-    return QJsonObject {{u"command"_s, u"game"_s}, {u"userId"_s, userId}, {u"data"_s, data}};
+    return QJsonObject {{u"command"_s, u"game"_s}, {u"userId"_s, userId}, {u"data"_s, data},
+        {u"seq"_s, qint64(seq)}};
+}
+
+QJsonObject replayedMessage(const QString &userId, const QJsonValue &data, quint64 seq)
+{
+    QJsonObject m = gameMessage(userId, data, seq);
+    m.insert(u"replayed"_s, true);
+    return m;
 }
 
 QJsonObject preparedMessage(const QJsonValue &user, const QJsonValue &token)

@@ -25,10 +25,13 @@ namespace pairmatch::test {
 
 // {"command": command}
 QJsonObject message(const QString &command);
-// {"command":"start","users":[first, second]}: users in seating order.
-QJsonObject startMessage(const QJsonObject &first, const QJsonObject &second);
-// {"command":"game","userId":userId,"data":data}, as the server relays a move.
-QJsonObject gameMessage(const QString &userId, const QJsonValue &data);
+// {"command":"start","users":[first, second],"seq":seq}: users in seating order, seq the
+// pair's last move (0 at start).
+QJsonObject startMessage(const QJsonObject &first, const QJsonObject &second, quint64 seq = 0);
+// {"command":"game","userId":userId,"data":data,"seq":seq}, as the server relays a move.
+QJsonObject gameMessage(const QString &userId, const QJsonValue &data, quint64 seq);
+// The same move sent again on a resume: ..."replayed":true.
+QJsonObject replayedMessage(const QString &userId, const QJsonValue &data, quint64 seq);
 // {"command":"prepared","user":user,"token":token}; no "token" when it is undefined.
 QJsonObject preparedMessage(const QJsonValue &user, const QJsonValue &token);
 QString toText(const QJsonObject &object);

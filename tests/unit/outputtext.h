@@ -77,6 +77,10 @@ inline QString describeEvent(const PairEvent &e)
         return u"replaced seat=%1 conn=%2 other=%3"_s.arg(e.seat).arg(e.conn).arg(e.other);
     case PairEvent::Kind::Started:
         return u"started conn=%1 other=%2"_s.arg(e.conn).arg(e.other);
+    case PairEvent::Kind::Away:
+        return u"away seat=%1 conn=%2"_s.arg(e.seat).arg(e.conn);
+    case PairEvent::Kind::Back:
+        return u"back seat=%1 conn=%2"_s.arg(e.seat).arg(e.conn);
     case PairEvent::Kind::Over:
         return u"over %1"_s.arg(e.outcome == PairOutcome::Ended ? "ended"_L1
                 : e.outcome == PairOutcome::None                ? "none"_L1

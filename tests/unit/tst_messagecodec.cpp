@@ -89,9 +89,10 @@ QByteArray splicedData(QByteArrayView payload, QByteArrayView userId)
 {
     const QByteArray head
         = R"({"command":"game","userId":")" + userId.toByteArray() + R"(","data":)";
-    if (!payload.startsWith(head) || !payload.endsWith('}'))
+    constexpr QByteArrayView tail = R"(,"seq":1})";
+    if (!payload.startsWith(head) || !payload.endsWith(tail))
         return "<not a game payload>";
-    return payload.sliced(head.size(), payload.size() - head.size() - 1).toByteArray();
+    return payload.sliced(head.size(), payload.size() - head.size() - tail.size()).toByteArray();
 }
 
 constexpr std::array<Endpoint, 2> kEndpoints {Endpoint::Matching, Endpoint::Round};
@@ -885,8 +886,8 @@ void TestMessageCodec::dataSize()
     }
     const QByteArray expected = data.isEmpty() ? QByteArray("null") : minify(data);
     QCOMPARE(expected.size(), dataBytes);
-    QCOMPARE(splicedData(textFramePayload(MessageCodec::gameFrame("u", m8)), "u"), expected);
-    QCOMPARE(splicedData(textFramePayload(MessageCodec::gameFrame("u", m16)), "u"), expected);
+    QCOMPARE(splicedData(textFramePayload(MessageCodec::gameFrame("u", m8, 1)), "u"), expected);
+    QCOMPARE(splicedData(textFramePayload(MessageCodec::gameFrame("u", m16, 1)), "u"), expected);
 }
 
 void TestMessageCodec::deepNestingBalancedIsData()
@@ -899,7 +900,7 @@ void TestMessageCodec::deepNestingBalancedIsData()
     QCOMPARE(outcome(codec.decode(QByteArrayView(input), Endpoint::Round, m)), u"ok"_s);
     QCOMPARE(m.dataBytes, 16000);
     QCOMPARE(m.dataTooLarge, false);
-    QCOMPARE(splicedData(textFramePayload(MessageCodec::gameFrame("u", m)), "u"), within);
+    QCOMPARE(splicedData(textFramePayload(MessageCodec::gameFrame("u", m, 1)), "u"), within);
 
     // far over it: decoded, flagged
     const QByteArray over = gameWith(QByteArray(100000, '[') + QByteArray(100000, ']'));
@@ -940,7 +941,8 @@ void TestMessageCodec::errorCodeNames()
     const QList<QLatin1StringView> expected {"bad_json"_L1, "bad_frame"_L1, "unknown_command"_L1,
         "bad_user"_L1, "duplicate_user"_L1, "already_queued"_L1, "not_queued"_L1, "unknown_pair"_L1,
         "not_in_pair"_L1, "already_seated"_L1, "not_prepared"_L1, "not_started"_L1, "ended"_L1,
-        "too_large"_L1, "rate_limited"_L1, "draining"_L1, "unavailable"_L1};
+        "too_large"_L1, "rate_limited"_L1, "draining"_L1, "unavailable"_L1, "bad_seq"_L1,
+        "replay_unavailable"_L1};
     QCOMPARE(kErrorCodeCount, expected.size());
     for (int i = 0; i < kErrorCodeCount; ++i) {
         QCOMPARE(errorCodeName(ErrorCode(i)), expected[i]);
@@ -1045,20 +1047,21 @@ void TestMessageCodec::startFrame()
 {
     const QByteArray first = R"({"userId":"alice","x":[1,2]})";
     const QByteArray second = R"({"userId":"bob"})";
-    const QByteArray frame = MessageCodec::startFrame(first, second);
+    const QByteArray frame = MessageCodec::startFrame(first, second, 0);
     const QByteArrayView payload = textFramePayload(frame);
-    QCOMPARE(
-        payload, R"({"command":"start","users":[{"userId":"alice","x":[1,2]},{"userId":"bob"}]})");
+    QCOMPARE(payload,
+        R"({"command":"start","users":[{"userId":"alice","x":[1,2]},{"userId":"bob"}],"seq":0})");
     QCOMPARE(frame.size(), payload.size() + 2);
     QJsonParseError error;
     const QJsonObject object = parseObject(payload, &error);
     QCOMPARE(error.error, QJsonParseError::NoError);
-    QCOMPARE(object.size(), 2);
+    QCOMPARE(object.size(), 3);
+    QCOMPARE(object[u"seq"_s].toInteger(), 0);
     QCOMPARE(object[u"users"_s].toArray(), QJsonArray({parseObject(first), parseObject(second)}));
 
     // a start frame over 125 bytes gets the 16-bit length header
     const QByteArray big = R"({"userId":"c","pad":")" + QByteArray(200, 'p') + R"("})";
-    const QByteArray bigFrame = MessageCodec::startFrame(big, second);
+    const QByteArray bigFrame = MessageCodec::startFrame(big, second, 0);
     QCOMPARE(uchar(bigFrame[1]), uchar(126));
     QCOMPARE(textFramePayload(bigFrame).size(), bigFrame.size() - 4);
     QCOMPARE(
@@ -1070,10 +1073,10 @@ void TestMessageCodec::gameFrameAbsentData()
     const QByteArray input = R"({"command":"game"})";
     ClientMessage m;
     QCOMPARE(outcome(MessageCodec().decode(QByteArrayView(input), Endpoint::Round, m)), u"ok"_s);
-    const QByteArray frame = MessageCodec::gameFrame("alice", m);
-    QCOMPARE(textFramePayload(frame), R"({"command":"game","userId":"alice","data":null})");
+    const QByteArray frame = MessageCodec::gameFrame("alice", m, 1);
+    QCOMPARE(textFramePayload(frame), R"({"command":"game","userId":"alice","data":null,"seq":1})");
     const QJsonObject object = parseObject(textFramePayload(frame));
-    QCOMPARE(object.size(), 3);
+    QCOMPARE(object.size(), 4);
     QVERIFY(object.contains(u"data"_s));
     QVERIFY(object[u"data"_s].isNull());
 }
@@ -1134,11 +1137,11 @@ void TestMessageCodec::gameFrameCompact()
     QCOMPARE(outcome(codec.decode(QStringView(utf16), Endpoint::Round, m16)), u"ok"_s);
     QCOMPARE(m8.dataBytes, compact.size());
     QCOMPARE(m16.dataBytes, compact.size());
-    const QByteArray frame8 = MessageCodec::gameFrame("alice", m8);
-    const QByteArray frame16 = MessageCodec::gameFrame("alice", m16);
+    const QByteArray frame8 = MessageCodec::gameFrame("alice", m8, 1);
+    const QByteArray frame16 = MessageCodec::gameFrame("alice", m16, 1);
     QCOMPARE(frame16, frame8);
-    QCOMPARE(
-        textFramePayload(frame8), R"({"command":"game","userId":"alice","data":)" + compact + '}');
+    QCOMPARE(textFramePayload(frame8),
+        R"({"command":"game","userId":"alice","data":)" + compact + R"(,"seq":1})");
     QJsonParseError error;
     const QJsonObject object = parseObject(textFramePayload(frame8), &error);
     QCOMPARE(error.error, QJsonParseError::NoError);
@@ -1159,7 +1162,7 @@ void TestMessageCodec::gameFrameLoneSurrogateUtf16()
     const QByteArray expected
         = "[\"\xef\xbf\xbd\",\"\xef\xbf\xbd\xef\xbf\xbd\",\"\xf0\x9f\x98\x80\"]";
     QCOMPARE(m.dataBytes, expected.size());
-    QCOMPARE(splicedData(textFramePayload(MessageCodec::gameFrame("u", m)), "u"), expected);
+    QCOMPARE(splicedData(textFramePayload(MessageCodec::gameFrame("u", m, 1)), "u"), expected);
 }
 
 // Property: for each JSON value, the spliced compact form re-parses to the same value, its size
@@ -1221,7 +1224,7 @@ void TestMessageCodec::gameFrameRoundTrip()
     ClientMessage m16;
     QCOMPARE(outcome(codec.decode(QStringView(utf16), Endpoint::Round, m16)), u"ok"_s);
     for (const ClientMessage *m : {&m8, &m16}) {
-        const QByteArray frame = MessageCodec::gameFrame("player.1", *m);
+        const QByteArray frame = MessageCodec::gameFrame("player.1", *m, 1);
         const QByteArrayView payload = textFramePayload(frame);
         QCOMPARE(frame.size(), textFrameHeaderSize(payload.size()) + payload.size());
         const QByteArray spliced = splicedData(payload, "player.1");
@@ -1229,9 +1232,10 @@ void TestMessageCodec::gameFrameRoundTrip()
         QCOMPARE(spliced.size(), m->dataBytes);
         const QJsonObject object = parseObject(payload, &error);
         QCOMPARE(error.error, QJsonParseError::NoError);
-        QCOMPARE(object.size(), 3);
+        QCOMPARE(object.size(), 4);
         QCOMPARE(object[u"command"_s].toString(), u"game"_s);
         QCOMPARE(object[u"userId"_s].toString(), u"player.1"_s);
+        QCOMPARE(object[u"seq"_s].toInteger(), 1);
         QCOMPARE(object[u"data"_s], expected);
     }
 }

@@ -152,8 +152,8 @@ TestPairTable::Issued TestPairTable::issue(PairTable &table, Output &out)
 TestPairTable::Issued TestPairTable::startedPair(PairTable &table, Output &out)
 {
     const Issued p = issue(table, out);
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), 0, out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), 0, out);
     if (table.find(p.pairId)->state() != PairState::Started)
         qFatal("startedPair: the pair did not start");
     out.clear();
@@ -264,7 +264,7 @@ void TestPairTable::firstPreparedWaitsSecondStarts()
     const int firstSeat = bobFirst ? 0 : 1;
 
     m_clock.advance(1000);
-    table.prepared(first, p.pairId, prepared(firstId, p.tokens[std::size_t(firstSeat)]), out);
+    table.prepared(first, p.pairId, prepared(firstId, p.tokens[std::size_t(firstSeat)]), 0, out);
     QCOMPARE(describeEffects(out), QStringList {u"send %1 wait"_s.arg(first)});
     QCOMPARE(out.effects[0].frame, MessageCodec::waitFrame());
     QCOMPARE(describePairEvents(out),
@@ -274,7 +274,8 @@ void TestPairTable::firstPreparedWaitsSecondStarts()
     out.clear();
 
     m_clock.advance(1000);
-    table.prepared(second, p.pairId, prepared(secondId, p.tokens[std::size_t(1 - firstSeat)]), out);
+    table.prepared(
+        second, p.pairId, prepared(secondId, p.tokens[std::size_t(1 - firstSeat)]), 0, out);
     // start to both seats (by user index: bob's seat, then alice's), the very same frame
     QCOMPARE(describeEffects(out),
         (QStringList {u"send %1 start"_s.arg(kBob), u"send %1 start"_s.arg(kAlice)}));
@@ -284,7 +285,7 @@ void TestPairTable::firstPreparedWaitsSecondStarts()
             u"started conn=%1 other=%2"_s.arg(kBob).arg(kAlice)}));
     // users in seating order, as given with `prepared` (compact)
     const QByteArray expected = R"({"command":"start","users":[{"userId":")" + firstId
-        + R"(","from":"prepared"},{"userId":")" + secondId + R"(","from":"prepared"}]})";
+        + R"(","from":"prepared"},{"userId":")" + secondId + R"(","from":"prepared"}],"seq":0})";
     QCOMPARE(textFramePayload(out.effects[0].frame).toByteArray(), expected);
     QCOMPARE(table.find(p.pairId)->state(), PairState::Started);
     // the prepare timeout no longer counts: its (lazily cancelled) deadline does nothing,
@@ -306,15 +307,15 @@ void TestPairTable::unknownPair()
     Output out;
     const Issued p = issue(table, out);
     out.clear();
-    table.prepared(kBob, "no-such-pair", prepared("bob", p.tokens[0]), out);
+    table.prepared(kBob, "no-such-pair", prepared("bob", p.tokens[0]), 0, out);
     QCOMPARE(describeEffects(out), QStringList {u"send 11 error:unknown_pair"_s});
     QCOMPARE(out.effects[0].frame, MessageCodec::errorFrame(ErrorCode::UnknownPair));
     QVERIFY(out.events.empty());
     QVERIFY(!table.pairOf(kBob));
     // an empty pairId and a prefix of the real one are unknown too
     out.clear();
-    table.prepared(kBob, {}, prepared("bob", p.tokens[0]), out);
-    table.prepared(kBob, p.pairId.chopped(1), prepared("bob", p.tokens[0]), out);
+    table.prepared(kBob, {}, prepared("bob", p.tokens[0]), 0, out);
+    table.prepared(kBob, p.pairId.chopped(1), prepared("bob", p.tokens[0]), 0, out);
     QCOMPARE(describeEffects(out),
         (QStringList {u"send 11 error:unknown_pair"_s, u"send 11 error:unknown_pair"_s}));
 }
@@ -354,12 +355,12 @@ void TestPairTable::notInPair()
     PairTable table;
     Output out;
     const Issued p = issue(table, out);
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), 0, out);
     out.clear();
 
     message.replace("%A", p.tokens[1]).replace("%B", p.tokens[0]).replace("%P", p.pairId);
     message.replace("%a", p.tokens[1].chopped(1));
-    table.prepared(kAlice, p.pairId, decode(message), out);
+    table.prepared(kAlice, p.pairId, decode(message), 0, out);
     QCOMPARE(describeEffects(out), QStringList {u"send 12 error:not_in_pair"_s});
     QVERIFY(out.events.empty());
     QVERIFY(!table.pairOf(kAlice));
@@ -368,7 +369,7 @@ void TestPairTable::notInPair()
 
     // the refused connection may still take its own seat afterwards
     out.clear();
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), 0, out);
     QCOMPARE(describeEffects(out), (QStringList {u"send 11 start"_s, u"send 12 start"_s}));
 }
 
@@ -378,15 +379,15 @@ void TestPairTable::alreadySeated()
     Output out;
     const Issued p = issue(table, out);
     const Issued q = issue(table, out);
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), 0, out);
     out.clear();
     // again, the same seat
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), 0, out);
     // the other seat of the same pair
-    table.prepared(kBob, p.pairId, prepared("alice", p.tokens[1]), out);
+    table.prepared(kBob, p.pairId, prepared("alice", p.tokens[1]), 0, out);
     // a seat in another pair, and an unknown pair: already_seated comes first
-    table.prepared(kBob, q.pairId, prepared("bob", q.tokens[0]), out);
-    table.prepared(kBob, "nope", prepared("bob", q.tokens[0]), out);
+    table.prepared(kBob, q.pairId, prepared("bob", q.tokens[0]), 0, out);
+    table.prepared(kBob, "nope", prepared("bob", q.tokens[0]), 0, out);
     QCOMPARE(describeEffects(out),
         (QStringList {u"send 11 error:already_seated"_s, u"send 11 error:already_seated"_s,
             u"send 11 error:already_seated"_s, u"send 11 error:already_seated"_s}));
@@ -400,7 +401,7 @@ void TestPairTable::gameBeforeStart()
     PairTable table;
     Output out;
     const Issued p = issue(table, out);
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), 0, out);
     out.clear();
     table.game(kBob, game(R"({"card":1})"), out);
     QCOMPARE(describeEffects(out), QStringList {u"send 11 error:not_started"_s});
@@ -429,7 +430,7 @@ void TestPairTable::gameRelaysToBothSeats()
     QCOMPARE(describeEffects(out), (QStringList {u"send 11 game"_s, u"send 12 game"_s}));
     QCOMPARE(out.effects[0].frame, out.effects[1].frame);
     QCOMPARE(textFramePayload(out.effects[0].frame).toByteArray(),
-        R"({"command":"game","userId":"alice","data":{"card":"A\u2660","n":[1,2]}})");
+        R"({"command":"game","userId":"alice","data":{"card":"A\u2660","n":[1,2]},"seq":1})");
     QCOMPARE(table.find(p.pairId)->moves, quint64(1));
     QVERIFY(out.events.empty());
 
@@ -437,7 +438,7 @@ void TestPairTable::gameRelaysToBothSeats()
     table.game(kBob, decode(R"({"command":"game"})"), out);
     QCOMPARE(describeEffects(out), (QStringList {u"send 11 game"_s, u"send 12 game"_s}));
     QCOMPARE(textFramePayload(out.effects[0].frame).toByteArray(),
-        R"({"command":"game","userId":"bob","data":null})");
+        R"({"command":"game","userId":"bob","data":null,"seq":2})");
 }
 
 void TestPairTable::gameUserIdIsTheSeats()
@@ -452,7 +453,7 @@ void TestPairTable::gameUserIdIsTheSeats()
         out);
     QCOMPARE(out.effects.size(), size_t(2));
     const QJsonObject move = frameObject(out.effects[0].frame);
-    QCOMPARE(move.size(), 3);
+    QCOMPARE(move.size(), 4);
     QCOMPARE(move[u"userId"_s].toString(), u"alice"_s);
     QCOMPARE(move[u"data"_s].toObject(), QJsonObject({{u"userId"_s, u"bob"_s}}));
 }
@@ -498,9 +499,9 @@ void TestPairTable::tooLargeAfterStateChecks()
     Output out;
     const Issued p = issue(table, out);
     if (state != "unseated"_L1)
-        table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
+        table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), 0, out);
     if (state == "started"_L1 || state == "ended"_L1)
-        table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
+        table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), 0, out);
     if (state == "ended"_L1)
         table.end(kBob, m_clock.now(), out);
     out.clear();
@@ -581,7 +582,7 @@ void TestPairTable::leaveBeforeStartFreesSeat()
     Output out;
     const Issued p = issue(table, out);
     const Millis deadline = table.nextDeadline();
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), 0, out);
     out.clear();
     m_clock.advance(3000);
     table.leave(kAlice, m_clock.now(), out);
@@ -605,14 +606,14 @@ void TestPairTable::leaveBeforeStartSeatRetaken()
     PairTable table;
     Output out;
     const Issued p = issue(table, out);
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), 0, out);
     table.leave(kAlice, m_clock.now(), out);
     out.clear();
     // bob sits down first now, then alice comes back on a new connection: a plain seating
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), 0, out);
     QCOMPARE(describeEffects(out), QStringList {u"send 11 wait"_s});
     out.clear();
-    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), 0, out);
     QCOMPARE(describeEffects(out), (QStringList {u"send 11 start"_s, u"send 22 start"_s}));
     QCOMPARE(describePairEvents(out),
         (QStringList {u"seated seat=1 conn=22"_s, u"started conn=11 other=22"_s}));
@@ -657,7 +658,7 @@ void TestPairTable::preparedAfterNoneIsUnknownPair()
     table.leave(kBob, m_clock.now(), out);
     out.clear();
     // bob comes back with his own token: the pair is over
-    table.prepared(kBob2, p.pairId, prepared("bob", p.tokens[0]), out);
+    table.prepared(kBob2, p.pairId, prepared("bob", p.tokens[0]), 0, out);
     QCOMPARE(describeEffects(out), QStringList {u"send 21 error:unknown_pair"_s});
     QVERIFY(out.events.empty());
     QVERIFY(!table.pairOf(kBob2));
@@ -677,7 +678,7 @@ void TestPairTable::endAfterNoneKeepsThePairOver()
     QCOMPARE(table.find(p.pairId)->state(), PairState::Over);
     // so bob cannot come back into it
     out.clear();
-    table.prepared(kBob2, p.pairId, prepared("bob", p.tokens[0]), out);
+    table.prepared(kBob2, p.pairId, prepared("bob", p.tokens[0]), 0, out);
     QCOMPARE(describeEffects(out), QStringList {u"send 21 error:unknown_pair"_s});
 }
 
@@ -688,7 +689,7 @@ void TestPairTable::prepareTimeout()
     const Millis issuedAt = m_clock.now();
     const Issued p = issue(table, out);
     m_clock.advance(4000);
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), 0, out);
     out.clear();
 
     QCOMPARE(table.nextDeadline(), issuedAt + 10'000);
@@ -710,7 +711,7 @@ void TestPairTable::prepareTimeout()
 
     // the pair is gone: its id is unknown, alice's connection is unseated
     out.clear();
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), 0, out);
     table.game(kAlice, game("1"), out);
     QCOMPARE(describeEffects(out),
         (QStringList {u"send 11 error:unknown_pair"_s, u"send 12 error:not_prepared"_s}));
@@ -743,7 +744,7 @@ void TestPairTable::prepareTimeoutNotAfterStart()
     QVERIFY(out.effects.empty());
     QVERIFY(out.events.empty());
     QCOMPARE(table.find(p.pairId)->state(), PairState::Started);
-    QCOMPARE(table.expire(p.pairId, out), false);
+    QCOMPARE(table.expire(p.pairId, 0, out), false);
     QVERIFY(out.effects.empty());
 }
 
@@ -752,18 +753,18 @@ void TestPairTable::expireByOperator()
     PairTable table;
     Output out;
     const Issued p = issue(table, out);
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), 0, out);
     out.clear();
-    QCOMPARE(table.expire("no-such-pair", out), false);
+    QCOMPARE(table.expire("no-such-pair", 0, out), false);
     QVERIFY(out.effects.empty());
     m_clock.advance(1000);
-    QCOMPARE(table.expire(p.pairId, out), true);
+    QCOMPARE(table.expire(p.pairId, 0, out), true);
     QCOMPARE(describeEffects(out), (QStringList {u"send 11 invalid"_s, u"close 11 1000"_s}));
     QCOMPARE(describePairEvents(out), (QStringList {u"over invalid"_s, u"removed"_s}));
     QVERIFY(!table.find(p.pairId));
     // expiring again, or its deadline coming later, does nothing
     out.clear();
-    QCOMPARE(table.expire(p.pairId, out), false);
+    QCOMPARE(table.expire(p.pairId, 0, out), false);
     table.advance(m_clock.now() + 100'000, out);
     QVERIFY(out.effects.empty());
     QVERIFY(out.events.empty());
@@ -774,12 +775,15 @@ void TestPairTable::takeoverAfterStart()
     PairTable table;
     Output out;
     const Issued p = startedPair(table, out);
-    const QByteArray startFrame = table.find(p.pairId)->startFrame;
+    const Pair *pair = table.find(p.pairId);
+    // the same users as at start, and the pair's seq now: one move
+    const QByteArray startFrame
+        = MessageCodec::startFrame(pair->startUsers[0], pair->startUsers[1], 1);
     table.game(kBob, game("1"), out);
     out.clear();
 
     // alice reconnects while her old connection is still seated
-    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), 0, out);
     QCOMPARE(describeEffects(out), (QStringList {u"close 12 4001"_s, u"send 22 start"_s}));
     QCOMPARE(out.effects[0].reason, "replaced"_L1);
     QCOMPARE(out.effects[1].frame, startFrame);
@@ -812,9 +816,9 @@ void TestPairTable::takeoverBeforeStart()
     Output out;
     const Issued p = issue(table, out);
     const Millis deadline = table.nextDeadline();
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), 0, out);
     out.clear();
-    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), 0, out);
     QCOMPARE(describeEffects(out), (QStringList {u"close 12 4001"_s, u"send 22 wait"_s}));
     QCOMPARE(describePairEvents(out),
         (QStringList {u"replaced seat=1 conn=22 other=12"_s, u"seated seat=1 conn=22"_s}));
@@ -824,7 +828,7 @@ void TestPairTable::takeoverBeforeStart()
     table.leave(kAlice, m_clock.now(), out);
     QVERIFY(out.effects.empty());
     QVERIFY(out.events.empty());
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), 0, out);
     QCOMPARE(describeEffects(out), (QStringList {u"send 11 start"_s, u"send 22 start"_s}));
 }
 
@@ -835,13 +839,13 @@ void TestPairTable::takeoverAfterEnd()
     const Issued p = startedPair(table, out);
     table.end(kBob, m_clock.now(), out);
     out.clear();
-    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), 0, out);
     QCOMPARE(describeEffects(out), (QStringList {u"close 12 4001"_s, u"send 22 ended"_s}));
     QCOMPARE(table.find(p.pairId)->state(), PairState::Ended);
     // and after the old connection of an ended pair has gone
     out.clear();
     table.leave(kBob, m_clock.now(), out);
-    table.prepared(kBob2, p.pairId, prepared("bob", p.tokens[0]), out);
+    table.prepared(kBob2, p.pairId, prepared("bob", p.tokens[0]), 0, out);
     QCOMPARE(describeEffects(out), QStringList {u"send 21 ended"_s});
 }
 
@@ -850,10 +854,10 @@ void TestPairTable::takeoverAfterOldLeftBeforeStart()
     PairTable table;
     Output out;
     const Issued p = issue(table, out);
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), 0, out);
     table.leave(kAlice, m_clock.now(), out);
     out.clear();
-    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), 0, out);
     QCOMPARE(describeEffects(out), QStringList {u"send 22 wait"_s}); // nothing to close
     QCOMPARE(describePairEvents(out), QStringList {u"seated seat=1 conn=22"_s});
 }
@@ -863,8 +867,8 @@ void TestPairTable::takeoverNeedsToken()
     PairTable table;
     Output out;
     const Issued p = startedPair(table, out);
-    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[0]), out);
-    table.prepared(kAlice2, p.pairId, prepared("alice", "guess"), out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[0]), 0, out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", "guess"), 0, out);
     QCOMPARE(describeEffects(out),
         (QStringList {u"send 22 error:not_in_pair"_s, u"send 22 error:not_in_pair"_s}));
     QVERIFY(out.events.empty());
@@ -893,11 +897,15 @@ void TestPairTable::lingerRemovesEndedPair()
     QVERIFY(!table.pairOf(kAlice));
     QVERIFY(!table.pairOf(kBob));
     out.clear();
-    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), out);
+    table.prepared(kAlice2, p.pairId, prepared("alice", p.tokens[1]), 0, out);
+    // bob's connection, still open after its ended pair was removed: `ended`, not
+    // `not_prepared` (it did send `prepared`), and `end` is answered `ended` as before
     table.game(kBob, game("1"), out);
+    table.end(kBob, m_clock.now(), out);
     table.leave(kAlice, m_clock.now(), out);
     QCOMPARE(describeEffects(out),
-        (QStringList {u"send 22 error:unknown_pair"_s, u"send 11 error:not_prepared"_s}));
+        (QStringList {
+            u"send 22 error:unknown_pair"_s, u"send 11 error:ended"_s, u"send 11 ended"_s}));
     QVERIFY(out.events.empty());
 }
 
@@ -951,8 +959,8 @@ void TestPairTable::eventsOfAFullRound()
     PairTable table;
     Output out;
     const Issued p = issue(table, out);
-    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), out);
-    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), out);
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), 0, out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), 0, out);
     table.game(kBob, game("1"), out);
     table.end(kBob, m_clock.now(), out);
     table.leave(kBob, m_clock.now(), out);
