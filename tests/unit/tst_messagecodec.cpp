@@ -122,6 +122,10 @@ private Q_SLOTS:
     void userSize();
     void token_data();
     void token();
+    void lastSeq_data();
+    void lastSeq();
+    void lastSeqOnlyCountsInPrepared();
+    void replayedAwayBackFrames();
     void dataSize_data();
     void dataSize();
     void deepNestingBalancedIsData();
@@ -807,6 +811,100 @@ void TestMessageCodec::token_data()
     QTest::newRow("nested only") << QByteArray(R"("x":{"token":"s3cr3t"})") << false
                                  << QByteArray();
     QTest::newRow("non-ascii") << QByteArray("\"token\":\"\xc3\xa9\"") << false << QByteArray();
+}
+
+void TestMessageCodec::lastSeq_data()
+{
+    QTest::addColumn<QByteArray>("field"); // inserted as is; empty: none
+    QTest::addColumn<QString>("result");
+    QTest::addColumn<qint64>("lastSeq");
+
+    QTest::newRow("absent") << QByteArray() << u"ok"_s << qint64(-1);
+    QTest::newRow("0") << QByteArray(R"("lastSeq":0)") << u"ok"_s << qint64(0);
+    QTest::newRow("7") << QByteArray(R"("lastSeq":7)") << u"ok"_s << qint64(7);
+    QTest::newRow("spaces") << QByteArray(R"("lastSeq" :  12 )") << u"ok"_s << qint64(12);
+    QTest::newRow("2^53") << QByteArray(R"("lastSeq":9007199254740992)") << u"ok"_s
+                          << qint64(9007199254740992);
+    QTest::newRow("last wins") << QByteArray(R"("lastSeq":1,"lastSeq":2)") << u"ok"_s << qint64(2);
+    QTest::newRow("2^53+1") << QByteArray(R"("lastSeq":9007199254740993)") << u"bad_seq"_s
+                            << qint64(-1);
+    QTest::newRow("20 digits") << QByteArray(R"("lastSeq":12345678901234567890)") << u"bad_seq"_s
+                               << qint64(-1);
+    QTest::newRow("negative") << QByteArray(R"("lastSeq":-1)") << u"bad_seq"_s << qint64(-1);
+    QTest::newRow("fraction") << QByteArray(R"("lastSeq":1.5)") << u"bad_seq"_s << qint64(-1);
+    QTest::newRow("7.0") << QByteArray(R"("lastSeq":7.0)") << u"bad_seq"_s << qint64(-1);
+    QTest::newRow("exponent") << QByteArray(R"("lastSeq":1e2)") << u"bad_seq"_s << qint64(-1);
+    QTest::newRow("string") << QByteArray(R"("lastSeq":"3")") << u"bad_seq"_s << qint64(-1);
+    QTest::newRow("null") << QByteArray(R"("lastSeq":null)") << u"bad_seq"_s << qint64(-1);
+    QTest::newRow("array") << QByteArray(R"("lastSeq":[3])") << u"bad_seq"_s << qint64(-1);
+    QTest::newRow("not json") << QByteArray(R"("lastSeq":01)") << u"bad_json"_s << qint64(-1);
+}
+
+// `lastSeq`: a whole number from 0 to 2^53, else bad_seq (after the user's checks).
+void TestMessageCodec::lastSeq()
+{
+    QFETCH(QByteArray, field);
+    QFETCH(QString, result);
+    QFETCH(qint64, lastSeq);
+
+    const QByteArray input = R"({"command":"prepared","token":"t","user":{"userId":"u"})"
+        + (field.isEmpty() ? QByteArray() : ',' + field) + '}';
+    const QString utf16 = QString::fromUtf8(input);
+    const MessageCodec codec;
+    ClientMessage m8;
+    QCOMPARE(outcome(codec.decode(QByteArrayView(input), Endpoint::Round, m8)), result);
+    ClientMessage m16;
+    QCOMPARE(outcome(codec.decode(QStringView(utf16), Endpoint::Round, m16)), result);
+    if (result == "ok"_L1) {
+        QCOMPARE(m8.lastSeq, lastSeq);
+        QCOMPARE(m16.lastSeq, lastSeq);
+    }
+    // a bad user is answered first
+    const QByteArray badUser = R"({"command":"prepared","user":{"userId":""},"lastSeq":-1})";
+    ClientMessage m;
+    QCOMPARE(outcome(codec.decode(QByteArrayView(badUser), Endpoint::Round, m)), u"bad_user"_s);
+}
+
+void TestMessageCodec::lastSeqOnlyCountsInPrepared()
+{
+    const MessageCodec codec;
+    ClientMessage m;
+    QCOMPARE(outcome(codec.decode(QByteArrayView(R"({"command":"game","lastSeq":"x","data":1})"),
+                 Endpoint::Round, m)),
+        u"ok"_s);
+    QCOMPARE(m.lastSeq, qint64(-1));
+    QCOMPARE(outcome(codec.decode(
+                 QByteArrayView(R"({"command":"entry","user":{"userId":"u"},"lastSeq":-5})"),
+                 Endpoint::Matching, m)),
+        u"ok"_s);
+    QCOMPARE(m.lastSeq, qint64(-1));
+}
+
+void TestMessageCodec::replayedAwayBackFrames()
+{
+    ClientMessage m;
+    QCOMPARE(outcome(MessageCodec().decode(
+                 QByteArrayView(R"({"command":"game","data":[1]})"), Endpoint::Round, m)),
+        u"ok"_s);
+    const QByteArray live = MessageCodec::gameFrame("alice", m, 12);
+    const QByteArray again = MessageCodec::replayedFrame(live);
+    QCOMPARE(textFramePayload(again),
+        R"({"command":"game","userId":"alice","data":[1],"seq":12,"replayed":true})");
+    QCOMPARE(again.size(),
+        textFrameHeaderSize(textFramePayload(again).size()) + textFramePayload(again).size());
+    // across the 125-byte header boundary
+    const QByteArray big = R"({"command":"game","data":")" + QByteArray(60, 'x') + R"("})";
+    QCOMPARE(outcome(MessageCodec().decode(QByteArrayView(big), Endpoint::Round, m)), u"ok"_s);
+    const QByteArray bigLive = MessageCodec::gameFrame("alice", m, 1);
+    QVERIFY(textFramePayload(bigLive).size() <= 125);
+    const QByteArray bigAgain = MessageCodec::replayedFrame(bigLive);
+    QVERIFY(textFramePayload(bigAgain).size() > 125);
+    QCOMPARE(uchar(bigAgain[1]), uchar(126));
+    QCOMPARE(parseObject(textFramePayload(bigAgain))[u"replayed"_s], QJsonValue(true));
+    QCOMPARE(
+        textFramePayload(MessageCodec::awayFrame("bob")), R"({"command":"away","userId":"bob"})");
+    QCOMPARE(
+        textFramePayload(MessageCodec::backFrame("bob")), R"({"command":"back","userId":"bob"})");
 }
 
 void TestMessageCodec::token()

@@ -85,6 +85,25 @@ private Q_SLOTS:
     void leaveUnknownIsQuiet();
     void eventsOfAFullRound();
 
+    // seq, resume with lastSeq, the reconnect grace, the match record
+    void movesAreNumberedFromOneInOneOrder();
+    void resumeSendsStartThenWhatCameAfterLastSeq_data();
+    void resumeSendsStartThenWhatCameAfterLastSeq();
+    void resumeOfEndedPairSendsEndedThenTheMoves();
+    void lastSeqPastThePairIsBadSeqAndChangesNothing();
+    void lastSeqBeforeWhatIsKeptIsReplayUnavailable();
+    void moveLogKeepsTheNewestWithinItsBytes();
+    void graceAwayMovesMeanwhileBackWithReplay();
+    void graceRunsOutThenNone();
+    void kickIsFinalEvenWithGrace();
+    void kickOfTheOpponentDuringGraceEndsThePair();
+    void shutdownIsFinalEvenWithGrace();
+    void endDuringGraceThenReturnGetsEnded();
+    void graceDoesNotApplyBeforeStart();
+    void bothAwayFirstGraceToEndDecides();
+    void recordOfEachOutcome_data();
+    void recordOfEachOutcome();
+
 private:
     struct Issued {
         QByteArray pairId;
@@ -95,6 +114,9 @@ private:
     Issued issue(PairTable &table, Output &out);
     ClientMessage decode(const QByteArray &json);
     ClientMessage prepared(const QByteArray &userId, const QByteArray &token);
+    ClientMessage resumed(const QByteArray &userId, const QByteArray &token, qint64 lastSeq);
+    // The seq of each game frame sent to conn, in order ("r" after a replayed one).
+    static QStringList seqsTo(const Output &out, ConnId conn);
     ClientMessage game(const QByteArray &data);
     ClientMessage end() { return decode(R"({"command":"end"})"); }
 
@@ -125,6 +147,28 @@ ClientMessage TestPairTable::prepared(const QByteArray &userId, const QByteArray
 {
     return decode(R"({"command":"prepared","token":")" + token + R"(","user":{"userId":")" + userId
         + R"(","from":"prepared"}})");
+}
+
+ClientMessage TestPairTable::resumed(
+    const QByteArray &userId, const QByteArray &token, qint64 lastSeq)
+{
+    return decode(R"({"command":"prepared","token":")" + token + R"(","user":{"userId":")" + userId
+        + R"("},"lastSeq":)" + QByteArray::number(lastSeq) + '}');
+}
+
+QStringList TestPairTable::seqsTo(const Output &out, ConnId conn)
+{
+    QStringList seqs;
+    for (const Effect &e : out.effects) {
+        if (e.kind != Effect::Kind::Send || e.conn != conn)
+            continue;
+        const QJsonObject o = frameObject(e.frame);
+        if (o[u"command"_s] == u"game"_s) {
+            seqs << QString::number(o[u"seq"_s].toInteger())
+                    + (o[u"replayed"_s].toBool() ? u"r"_s : QString());
+        }
+    }
+    return seqs;
 }
 
 ClientMessage TestPairTable::game(const QByteArray &data)
@@ -976,6 +1020,439 @@ void TestPairTable::eventsOfAFullRound()
             u"send 11 start"_s, u"send 12 start"_s, u"send 11 game"_s, u"send 12 game"_s,
             u"send 11 ended"_s}));
     QCOMPARE(table.size(), 0);
+}
+
+// ------------------------------------------------------------------------------------------
+// seq, resume, grace, record
+
+// Every relayed move carries the pair's next seq, the same number to both seats; `start`
+// carries the seq the pair is at.
+void TestPairTable::movesAreNumberedFromOneInOneOrder()
+{
+    PairTable table;
+    Output out;
+    const Issued p = issue(table, out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), 0, out);
+    out.clear();
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), 0, out);
+    QCOMPARE(frameObject(out.effects[0].frame)[u"seq"_s].toInteger(), 0);
+    out.clear();
+    table.game(kBob, game("1"), out);
+    table.game(kAlice, game("2"), out);
+    table.game(kAlice, game("3"), out);
+    QCOMPARE(seqsTo(out, kBob), (QStringList {u"1"_s, u"2"_s, u"3"_s}));
+    QCOMPARE(seqsTo(out, kAlice), (QStringList {u"1"_s, u"2"_s, u"3"_s}));
+    for (std::size_t i = 0; i < out.effects.size(); i += 2)
+        QCOMPARE(out.effects[i].frame, out.effects[i + 1].frame); // one frame, both seats
+    const Pair *pair = table.find(p.pairId);
+    QCOMPARE(pair->moves, quint64(3));
+    QCOMPARE(pair->log.lastSeq(), quint64(3));
+    QCOMPARE(pair->seenSeq, (std::array<quint64, 2> {3, 3}));
+}
+
+void TestPairTable::resumeSendsStartThenWhatCameAfterLastSeq_data()
+{
+    QTest::addColumn<qint64>("lastSeq");
+    QTest::addColumn<QStringList>("replayed");
+    QTest::newRow("from 0") << qint64(0) << QStringList {u"1r"_s, u"2r"_s, u"3r"_s, u"4r"_s};
+    QTest::newRow("from the middle") << qint64(2) << QStringList {u"3r"_s, u"4r"_s};
+    QTest::newRow("from the end") << qint64(4) << QStringList {};
+}
+
+// A takeover with lastSeq: the old connection goes (4001), the new one gets `start` at the
+// pair's seq, then each move after lastSeq once, in order, marked replayed; live moves after.
+void TestPairTable::resumeSendsStartThenWhatCameAfterLastSeq()
+{
+    QFETCH(qint64, lastSeq);
+    QFETCH(QStringList, replayed);
+    PairTable table;
+    Output out;
+    const Issued p = startedPair(table, out);
+    for (const char *move : {"\"a\"", "\"b\"", "\"c\"", "\"d\""})
+        table.game(kBob, game(move), out);
+    out.clear();
+    table.prepared(kAlice2, p.pairId, resumed("alice", p.tokens[1], lastSeq), 0, out);
+    QStringList expected {u"close 12 4001"_s, u"send 22 start"_s};
+    for (qsizetype i = 0; i < replayed.size(); ++i)
+        expected << u"send 22 game"_s;
+    QCOMPARE(describeEffects(out), expected);
+    QCOMPARE(frameObject(out.effects[1].frame)[u"seq"_s].toInteger(), 4);
+    QCOMPARE(seqsTo(out, kAlice2), replayed);
+    if (!replayed.isEmpty()) {
+        // the same move as sent live, only marked
+        const QJsonObject first = frameObject(out.effects[2].frame);
+        QCOMPARE(first.size(), 5);
+        QCOMPARE(first[u"userId"_s].toString(), u"bob"_s);
+        QCOMPARE(first[u"data"_s].toString(), QString(QChar(u'a' + int(lastSeq))));
+    }
+    QCOMPARE(table.find(p.pairId)->seenSeq[1], quint64(4));
+    out.clear();
+    table.game(kBob, game("5"), out);
+    QCOMPARE(seqsTo(out, kAlice2), QStringList {u"5"_s});
+}
+
+void TestPairTable::resumeOfEndedPairSendsEndedThenTheMoves()
+{
+    PairTable table;
+    Output out;
+    const Issued p = startedPair(table, out);
+    table.game(kAlice, game("1"), out);
+    table.game(kBob, game("2"), out);
+    table.end(kBob, m_clock.now(), out);
+    out.clear();
+    table.prepared(kAlice2, p.pairId, resumed("alice", p.tokens[1], 1), 0, out);
+    QCOMPARE(describeEffects(out),
+        (QStringList {u"close 12 4001"_s, u"send 22 ended"_s, u"send 22 game"_s}));
+    QCOMPARE(seqsTo(out, kAlice2), QStringList {u"2r"_s});
+}
+
+// A lastSeq the pair never reached is refused with bad_seq; nothing changes (the old
+// connection keeps the seat).
+void TestPairTable::lastSeqPastThePairIsBadSeqAndChangesNothing()
+{
+    PairTable table;
+    Output out;
+    const Issued p = startedPair(table, out);
+    table.game(kBob, game("1"), out);
+    out.clear();
+    table.prepared(kAlice2, p.pairId, resumed("alice", p.tokens[1], 2), 0, out);
+    QCOMPARE(describeEffects(out), QStringList {u"send 22 error:bad_seq"_s});
+    QVERIFY(out.events.empty());
+    QCOMPARE(table.find(p.pairId)->seats[1], kAlice);
+    QVERIFY(!table.pairOf(kAlice2));
+    // before start, only 0 is a point the pair has reached
+    PairTable fresh;
+    out.clear();
+    const Issued q = issue(fresh, out);
+    out.clear();
+    fresh.prepared(kBob, q.pairId, resumed("bob", q.tokens[0], 1), 0, out);
+    QCOMPARE(describeEffects(out), QStringList {u"send 11 error:bad_seq"_s});
+    out.clear();
+    fresh.prepared(kBob, q.pairId, resumed("bob", q.tokens[0], 0), 0, out);
+    QCOMPARE(describeEffects(out), QStringList {u"send 11 wait"_s});
+}
+
+// The log is bounded: a resume from before its first kept move is refused with
+// replay_unavailable (no silent hole) and changes nothing; from within it, it works.
+void TestPairTable::lastSeqBeforeWhatIsKeptIsReplayUnavailable()
+{
+    PairConfig config;
+    config.moveLogBytes = 200; // game frames here are ~50 bytes: the last 4 stay
+    PairTable table(config);
+    Output out;
+    const Issued p = startedPair(table, out);
+    for (int i = 1; i <= 10; ++i)
+        table.game(kBob, game(QByteArray::number(i)), out);
+    const Pair *pair = table.find(p.pairId);
+    QVERIFY(pair->log.firstSeq() > 1);
+    QVERIFY(pair->log.bytes() <= 200);
+    const qint64 first = qint64(pair->log.firstSeq());
+    out.clear();
+    table.prepared(kAlice2, p.pairId, resumed("alice", p.tokens[1], first - 2), 0, out);
+    QCOMPARE(describeEffects(out), QStringList {u"send 22 error:replay_unavailable"_s});
+    QCOMPARE(pair->seats[1], kAlice);
+    out.clear();
+    table.prepared(kAlice2, p.pairId, resumed("alice", p.tokens[1], first - 1), 0, out);
+    QCOMPARE(seqsTo(out, kAlice2).size(), 10 - first + 1);
+    QCOMPARE(seqsTo(out, kAlice2).first(), QString::number(first) + u"r"_s);
+    // without lastSeq the seat is taken as always: start, nothing replayed
+    out.clear();
+    table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), 0, out);
+    QCOMPARE(describeEffects(out), (QStringList {u"close 22 4001"_s, u"send 12 start"_s}));
+}
+
+void TestPairTable::moveLogKeepsTheNewestWithinItsBytes()
+{
+    MoveLog log;
+    QCOMPARE(log.lastSeq(), quint64(0));
+    QCOMPARE(log.firstSeq(), quint64(1));
+    QVERIFY(log.holdsAfter(0));
+    for (int i = 1; i <= 200; ++i)
+        log.append(QByteArray(10, char('a' + i % 26)), 100);
+    QCOMPARE(log.lastSeq(), quint64(200));
+    QCOMPARE(log.size(), 10);
+    QCOMPARE(log.bytes(), 100);
+    QCOMPARE(log.firstSeq(), quint64(191));
+    QVERIFY(log.holdsAfter(190));
+    QVERIFY(!log.holdsAfter(189));
+    QList<quint64> seqs;
+    log.forEachAfter(197, [&](quint64 seq, const QByteArray &frame) {
+        seqs << seq;
+        QCOMPARE(frame, QByteArray(10, char('a' + int(seq % 26))));
+    });
+    QCOMPARE(seqs, (QList<quint64> {198, 199, 200}));
+    // one move larger than the bound is still kept (the newest always is)
+    log.append(QByteArray(500, 'x'), 100);
+    QCOMPARE(log.size(), 1);
+    QCOMPARE(log.firstSeq(), quint64(201));
+    // a bound of 0 keeps nothing but still counts
+    MoveLog none;
+    none.append("x", 0);
+    QCOMPARE(none.lastSeq(), quint64(1));
+    QCOMPARE(none.size(), 0);
+    QVERIFY(none.holdsAfter(1));
+    QVERIFY(!none.holdsAfter(0));
+}
+
+// With a grace, a started pair's seat that closes is held: the opponent gets `away`, its
+// moves go on being numbered, echoed and kept; the player comes back with its token and
+// lastSeq: the opponent gets `back`, the returning seat `start` and what it missed.
+void TestPairTable::graceAwayMovesMeanwhileBackWithReplay()
+{
+    PairConfig config;
+    config.reconnectGrace = 5'000;
+    PairTable table(config);
+    Output out;
+    const Issued p = startedPair(table, out);
+    table.game(kAlice, game("1"), out);
+    out.clear();
+    table.leave(kAlice, m_clock.now(), out);
+    QCOMPARE(describeEffects(out), QStringList {u"send 11 away"_s});
+    QCOMPARE(frameObject(out.effects[0].frame),
+        (QJsonObject {{u"command"_s, u"away"_s}, {u"userId"_s, u"alice"_s}}));
+    QCOMPARE(describePairEvents(out),
+        (QStringList {u"unseated seat=1 conn=12"_s, u"away seat=1 conn=12"_s}));
+    const Pair *pair = table.find(p.pairId);
+    QCOMPARE(pair->state(), PairState::Started);
+    QVERIFY(pair->away(1));
+    QCOMPARE(table.nextDeadline(), m_clock.now() + 5'000);
+
+    out.clear();
+    table.game(kBob, game("2"), out);
+    table.game(kBob, game("3"), out);
+    QCOMPARE(describeEffects(out), (QStringList {u"send 11 game"_s, u"send 11 game"_s}));
+    QCOMPARE(seqsTo(out, kBob), (QStringList {u"2"_s, u"3"_s}));
+
+    m_clock.advance(4'999);
+    out.clear();
+    table.advance(m_clock.now(), out);
+    QVERIFY(out.effects.empty());
+    table.prepared(kAlice2, p.pairId, resumed("alice", p.tokens[1], 1), m_clock.now(), out);
+    QCOMPARE(describeEffects(out),
+        (QStringList {
+            u"send 11 back"_s, u"send 22 start"_s, u"send 22 game"_s, u"send 22 game"_s}));
+    QCOMPARE(frameObject(out.effects[0].frame),
+        (QJsonObject {{u"command"_s, u"back"_s}, {u"userId"_s, u"alice"_s}}));
+    QCOMPARE(frameObject(out.effects[1].frame)[u"seq"_s].toInteger(), 3);
+    QCOMPARE(seqsTo(out, kAlice2), (QStringList {u"2r"_s, u"3r"_s}));
+    QVERIFY(!pair->away(1));
+    // the grace's deadline, when it comes, does nothing
+    out.clear();
+    table.advance(m_clock.now() + 10'000, out);
+    QVERIFY(out.effects.empty());
+    QCOMPARE(pair->state(), PairState::Started);
+    table.game(kAlice2, game("4"), out);
+    QCOMPARE(seqsTo(out, kBob), QStringList {u"4"_s});
+    QCOMPARE(seqsTo(out, kAlice2), QStringList {u"4"_s});
+}
+
+void TestPairTable::graceRunsOutThenNone()
+{
+    PairConfig config;
+    config.reconnectGrace = 5'000;
+    config.recordMatches = true;
+    PairTable table(config);
+    Output out;
+    const Issued p = startedPair(table, out);
+    table.leave(kAlice, m_clock.now(), out);
+    out.clear();
+    m_clock.advance(5'000);
+    table.advance(m_clock.now(), out);
+    QCOMPARE(describeEffects(out), QStringList {u"send 11 none"_s});
+    QCOMPARE(describePairEvents(out), QStringList {u"over none"_s});
+    QCOMPARE(out.records.size(), std::size_t(1));
+    QCOMPARE(out.records[0].outcome, MatchOutcome::None);
+    QCOMPARE(out.records[0].by, qint8(1)); // alice left
+    // too late: the pair is over as none
+    out.clear();
+    table.prepared(kAlice2, p.pairId, resumed("alice", p.tokens[1], 0), m_clock.now(), out);
+    QCOMPARE(describeEffects(out), QStringList {u"send 22 error:unknown_pair"_s});
+    table.game(kBob, game("1"), out);
+    QCOMPARE(describeEffects(out).last(), u"send 11 error:ended"_s);
+}
+
+// A kick is final: no grace, the opponent gets `none` at once.
+void TestPairTable::kickIsFinalEvenWithGrace()
+{
+    PairConfig config;
+    config.reconnectGrace = 5'000;
+    config.recordMatches = true;
+    PairTable table(config);
+    Output out;
+    startedPair(table, out);
+    table.leave(kAlice, m_clock.now(), out, LeaveCause::Kicked);
+    QCOMPARE(describeEffects(out), QStringList {u"send 11 none"_s});
+    QCOMPARE(out.records.size(), std::size_t(1));
+    QCOMPARE(out.records[0].outcome, MatchOutcome::Kicked);
+    QCOMPARE(out.records[0].by, qint8(1));
+}
+
+// The player left is kicked while the other is away: the pair is over; the one away finds it
+// gone when it comes back.
+void TestPairTable::kickOfTheOpponentDuringGraceEndsThePair()
+{
+    PairConfig config;
+    config.reconnectGrace = 5'000;
+    config.recordMatches = true;
+    PairTable table(config);
+    Output out;
+    const Issued p = startedPair(table, out);
+    table.leave(kAlice, m_clock.now(), out);
+    out.clear();
+    table.leave(kBob, m_clock.now(), out, LeaveCause::Kicked);
+    QVERIFY(out.effects.empty()); // nobody left to tell
+    QCOMPARE(describePairEvents(out),
+        (QStringList {u"unseated seat=0 conn=11"_s, u"over none"_s, u"removed"_s}));
+    QCOMPARE(out.records.at(0).outcome, MatchOutcome::Kicked);
+    QCOMPARE(out.records.at(0).by, qint8(0));
+    out.clear();
+    table.prepared(kAlice2, p.pairId, resumed("alice", p.tokens[1], 0), m_clock.now(), out);
+    QCOMPARE(describeEffects(out), QStringList {u"send 22 error:unknown_pair"_s});
+    table.advance(m_clock.now() + 10'000, out); // the grace's deadline: nothing
+    QCOMPARE(out.effects.size(), std::size_t(1));
+}
+
+void TestPairTable::shutdownIsFinalEvenWithGrace()
+{
+    PairConfig config;
+    config.reconnectGrace = 5'000;
+    PairTable table(config);
+    Output out;
+    startedPair(table, out);
+    table.leave(kAlice, m_clock.now(), out, LeaveCause::Shutdown);
+    QCOMPARE(describeEffects(out), QStringList {u"send 11 none"_s});
+}
+
+void TestPairTable::endDuringGraceThenReturnGetsEnded()
+{
+    PairConfig config;
+    config.reconnectGrace = 5'000;
+    PairTable table(config);
+    Output out;
+    const Issued p = startedPair(table, out);
+    table.leave(kAlice, m_clock.now(), out);
+    table.game(kBob, game("1"), out);
+    table.end(kBob, m_clock.now(), out);
+    out.clear();
+    table.advance(m_clock.now() + 5'000, out); // the grace's deadline: the pair has ended
+    QVERIFY(out.effects.empty());
+    table.prepared(kAlice2, p.pairId, resumed("alice", p.tokens[1], 0), m_clock.now(), out);
+    QCOMPARE(describeEffects(out), (QStringList {u"send 22 ended"_s, u"send 22 game"_s}));
+    QCOMPARE(seqsTo(out, kAlice2), QStringList {u"1r"_s});
+}
+
+void TestPairTable::graceDoesNotApplyBeforeStart()
+{
+    PairConfig config;
+    config.reconnectGrace = 5'000;
+    PairTable table(config);
+    Output out;
+    const Issued p = issue(table, out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), 0, out);
+    out.clear();
+    table.leave(kBob, m_clock.now(), out);
+    QVERIFY(out.effects.empty());
+    QCOMPARE(table.find(p.pairId)->state(), PairState::Issued);
+    QCOMPARE(table.nextDeadline(), m_clock.now() + config.prepareTimeout);
+}
+
+// Both seats dropped: each has its own grace; the first to run out ends the pair.
+void TestPairTable::bothAwayFirstGraceToEndDecides()
+{
+    PairConfig config;
+    config.reconnectGrace = 5'000;
+    config.recordMatches = true;
+    PairTable table(config);
+    Output out;
+    const Issued p = startedPair(table, out);
+    table.leave(kAlice, m_clock.now(), out);
+    m_clock.advance(1'000);
+    out.clear();
+    table.leave(kBob, m_clock.now(), out);
+    QVERIFY(out.effects.empty());
+    // bob comes back first: told alice is away
+    table.prepared(kBob2, p.pairId, resumed("bob", p.tokens[0], 0), m_clock.now(), out);
+    QCOMPARE(describeEffects(out), (QStringList {u"send 21 start"_s, u"send 21 away"_s}));
+    out.clear();
+    m_clock.advance(4'000); // alice's grace ends
+    table.advance(m_clock.now(), out);
+    QCOMPARE(describeEffects(out), QStringList {u"send 21 none"_s});
+    QCOMPARE(out.records.at(0).by, qint8(1));
+}
+
+void TestPairTable::recordOfEachOutcome_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::addColumn<MatchOutcome>("outcome");
+    QTest::addColumn<int>("by");
+    QTest::addColumn<bool>("started");
+    QTest::newRow("ended by bob") << u"end"_s << MatchOutcome::Ended << 0 << true;
+    QTest::newRow("none: alice left") << u"leave"_s << MatchOutcome::None << 1 << true;
+    QTest::newRow("kicked alice") << u"kick"_s << MatchOutcome::Kicked << 1 << true;
+    QTest::newRow("invalid") << u"timeout"_s << MatchOutcome::Invalid << -1 << false;
+    QTest::newRow("expired") << u"expire"_s << MatchOutcome::Expired << -1 << false;
+}
+
+void TestPairTable::recordOfEachOutcome()
+{
+    QFETCH(QString, how);
+    QFETCH(MatchOutcome, outcome);
+    QFETCH(int, by);
+    QFETCH(bool, started);
+    PairConfig config;
+    config.recordMatches = true;
+    PairTable table(config);
+    Output out;
+    const Millis issuedAt = m_clock.now();
+    const Issued p = issue(table, out);
+    table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), m_clock.now(), out);
+    m_clock.advance(100);
+    const Millis startedAt = m_clock.now();
+    if (started) {
+        table.prepared(kAlice, p.pairId, prepared("alice", p.tokens[1]), startedAt, out);
+        table.game(kBob, game(R"({"card": 1})"), out);
+        table.game(kAlice, game("2"), out);
+    }
+    m_clock.advance(1'000);
+    out.clear();
+    if (how == "end"_L1)
+        table.end(kBob, m_clock.now(), out);
+    else if (how == "leave"_L1)
+        table.leave(kAlice, m_clock.now(), out);
+    else if (how == "kick"_L1)
+        table.leave(kAlice, m_clock.now(), out, LeaveCause::Kicked);
+    else if (how == "timeout"_L1)
+        table.advance(issuedAt + config.prepareTimeout, out);
+    else
+        QVERIFY(table.expire(p.pairId, m_clock.now(), out));
+    QCOMPARE(out.records.size(), std::size_t(1));
+    const MatchRecord &r = out.records[0];
+    QCOMPARE(r.pairId, p.pairId);
+    QCOMPARE(r.type, 7);
+    QCOMPARE(r.userIds, (std::array<QByteArray, 2> {"bob", "alice"}));
+    QCOMPARE(r.users, (std::array<QByteArray, 2> {kBobEntryUser, kAliceEntryUser}));
+    QCOMPARE(r.seed, p.prepare[0][u"seed"_s].toInt());
+    QCOMPARE(r.issuedAtMs, issuedAt);
+    QCOMPARE(r.startedAtMs, started ? startedAt : 0);
+    QCOMPARE(r.overAtMs, how == "timeout"_L1 ? issuedAt + config.prepareTimeout : m_clock.now());
+    QCOMPARE(r.outcome, outcome);
+    QCOMPARE(int(r.by), by);
+    QCOMPARE(r.moveCount, quint64(started ? 2 : 0));
+    QCOMPARE(r.firstSeq, quint64(1));
+    if (started) {
+        QCOMPARE(r.moves,
+            (QList<QByteArray> {R"({"command":"game","userId":"bob","data":{"card":1},"seq":1})",
+                R"({"command":"game","userId":"alice","data":2,"seq":2})"}));
+        QCOMPARE(r.seenSeq, (std::array<quint64, 2> {2, 2}));
+    } else {
+        QVERIFY(r.moves.isEmpty());
+    }
+    // without recordMatches nothing is made
+    PairTable quiet;
+    Output quietOut;
+    const Issued q = issue(quiet, quietOut);
+    QVERIFY(quiet.expire(q.pairId, m_clock.now(), quietOut));
+    QVERIFY(quietOut.records.empty());
 }
 
 QTEST_GUILESS_MAIN(TestPairTable)
