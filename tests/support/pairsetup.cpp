@@ -83,6 +83,20 @@ void PairSetup::preparedAsNewcomer(TestPlayer &player, const QJsonObject &extra)
     player.prepared(newcomerId, newcomerToken, extra);
 }
 
+void PairSetup::resumeAsWaiter(TestPlayer &player, const QJsonValue &lastSeq) const
+{
+    QJsonObject m = preparedMessage(TestPlayer::user(waiterId), waiterToken);
+    m.insert(u"lastSeq"_s, lastSeq);
+    player.send(m);
+}
+
+void PairSetup::resumeAsNewcomer(TestPlayer &player, const QJsonValue &lastSeq) const
+{
+    QJsonObject m = preparedMessage(TestPlayer::user(newcomerId), newcomerToken);
+    m.insert(u"lastSeq"_s, lastSeq);
+    player.send(m);
+}
+
 QString PairSetup::seat(TestPlayer &round, TestPlayer &other, const QString &userId,
     const QString &otherId, const QString &token)
 {

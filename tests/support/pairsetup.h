@@ -38,6 +38,9 @@ public:
     // `prepared` with the waiter's / newcomer's own userId and token.
     void preparedAsWaiter(TestPlayer &player, const QJsonObject &extra = {}) const;
     void preparedAsNewcomer(TestPlayer &player, const QJsonObject &extra = {}) const;
+    // `prepared` with "lastSeq": lastSeq (any JSON value, to test bad ones too).
+    void resumeAsWaiter(TestPlayer &player, const QJsonValue &lastSeq) const;
+    void resumeAsNewcomer(TestPlayer &player, const QJsonValue &lastSeq) const;
 
     // The waiter's seat on waiterRound: opens it, `prepared`, gets `wait` (or, when the
     // newcomer already sits, `start` to both, users in seating order).
