@@ -137,6 +137,7 @@ private Q_SLOTS:
     void noneAcrossNodes();
     void prepareTimeoutWithSeatOnOtherNode();
     void takeoverAcrossNodes();
+    void resumeWithLastSeqAcrossNodes();
     void thirtyPairsOnRandomNodes();
     void sigtermOneNode();
     void duplicateNodeIdRefused();
@@ -299,8 +300,10 @@ void TestCluster::crossNodeRoundFiftyMovesEach()
     // each exactly once
     QCOMPARE(atWaiter, atNewcomer);
     int nextA = 0, nextB = 0;
+    qint64 seq = 0;
     for (const QJsonObject &m : atWaiter) {
         QCOMPARE(m.value("command"_L1).toString(), u"game"_s);
+        QCOMPARE(m.value("seq"_L1).toInteger(), ++seq); // numbered by the home, one order
         const QJsonObject data = m.value("data"_L1).toObject();
         if (m.value("userId"_L1).toString() == "alice"_L1)
             QCOMPARE(data.value("a"_L1).toInt(-1), nextA++);
@@ -345,6 +348,37 @@ void TestCluster::prepareTimeoutWithSeatOnOtherNode()
     TestPlayer late;
     PM_OK(openOn(late, m_cluster->roundUrl(0, p.pairId)));
     PM_OK(prepareExpecting(late, u"bob"_s, p.newcomerToken(), u"error:unknown_pair"_s));
+}
+
+// A takeover with lastSeq through a third node: answered from the pair's home, which keeps
+// the moves: start at the home's seq, then what came after lastSeq, replayed.
+void TestCluster::resumeWithLastSeqAcrossNodes()
+{
+    PM_OK(m_cluster->start(3));
+    CrossPair p;
+    PM_OK(p.match(*m_cluster, 0, 1, 1, u"alice"_s, u"bob"_s));
+    PM_OK(p.start(*m_cluster, 0, 1));
+    for (int i = 1; i <= 4; ++i) {
+        TestPlayer &mover = i % 2 ? p.waiterRound : p.newcomerRound;
+        const QString who = i % 2 ? u"alice"_s : u"bob"_s;
+        mover.game(i);
+        PM_OK(expectMessage(p.waiterRound, gameMessage(who, i, quint64(i))));
+        PM_OK(expectMessage(p.newcomerRound, gameMessage(who, i, quint64(i))));
+    }
+    TestPlayer again;
+    PM_OK(openOn(again, m_cluster->roundUrl(2, p.pairId)));
+    again.send(
+        QJsonObject {{u"command"_s, u"prepared"_s}, {u"user"_s, TestPlayer::user(u"alice"_s)},
+            {u"token"_s, p.waiterToken()}, {u"lastSeq"_s, 2}});
+    QJsonObject start;
+    PM_OK(expectCommand(again, u"start"_s, &start));
+    QCOMPARE(start.value("seq"_L1).toInteger(), 4);
+    PM_OK(expectMessage(again, replayedMessage(u"alice"_s, 3, 3)));
+    PM_OK(expectMessage(again, replayedMessage(u"bob"_s, 4, 4)));
+    PM_OK(expectClosed(p.waiterRound, 4001, u"replaced"_s));
+    p.newcomerRound.game(5);
+    PM_OK(expectMessage(again, gameMessage(u"bob"_s, 5, 5)));
+    PM_OK(expectNothingMore(again));
 }
 
 void TestCluster::takeoverAcrossNodes()

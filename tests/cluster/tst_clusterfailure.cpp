@@ -26,6 +26,7 @@ namespace {
 struct Round {
     TestPlayer waiterMatching, newcomerMatching, waiter, newcomer;
     QString pairId;
+    QString waiterToken;
 
     QString play(ClusterFixture &c, int w, int n, int rw, int rn, qint32 type,
         const QString &waiterId, const QString &newcomerId, bool seatNewcomer = true)
@@ -43,6 +44,7 @@ struct Round {
         if (QString e = expectCommand(waiterMatching, u"prepare"_s, &toWaiter); !e.isEmpty())
             return e;
         pairId = toNewcomer.value("pairId"_L1).toString();
+        waiterToken = toWaiter.value("token"_L1).toString();
         if (QString e = openOn(waiter, c.roundUrl(rw, pairId)); !e.isEmpty())
             return e;
         if (QString e
@@ -77,6 +79,7 @@ private Q_SLOTS:
     void cleanup();
 
     void killedSeatNode();
+    void killedSeatNodeWithGraceComesBackThroughAnother();
     void killedHomeNode();
     void waiterOnKilledNodeNeverMatched();
     void redisStoppedAndRestarted();
@@ -114,6 +117,40 @@ void TestClusterFailure::killedSeatNode()
         ClusterFixture::kNodeTtlMs);
     r.newcomer.game(2);
     PM_OK(expectError(r.newcomer, u"ended"_s));
+    QVERIFY(m_cluster->node(0).waitFinished(5000));
+}
+
+// With a reconnect grace, a seat whose node dies is a dropped seat: its opponent gets `away`
+// and plays on; the player comes back through a third node with lastSeq: `back` to the
+// opponent, start and the moves it missed to the player.
+void TestClusterFailure::killedSeatNodeWithGraceComesBackThroughAnother()
+{
+    PM_OK(m_cluster->start(3, {u"--reconnect-grace-ms"_s, u"60000"_s}));
+    Round r;
+    PM_OK(r.play(*m_cluster, 0, 1, 0, 1, 1, u"alice"_s, u"bob"_s));
+    QVERIFY(m_cluster->node(0).sendSignal(SIGKILL));
+    PM_OK(expectMessage(r.newcomer,
+        QJsonObject {{u"command"_s, u"away"_s}, {u"userId"_s, u"alice"_s}},
+        ClusterFixture::kDeathWaitMs));
+    r.newcomer.game(2);
+    PM_OK(expectMessage(r.newcomer, gameMessage(u"bob"_s, 2, 2)));
+    TestPlayer back;
+    PM_OK(openOn(back, m_cluster->roundUrl(2, r.pairId)));
+    back.send(QJsonObject {{u"command"_s, u"prepared"_s}, {u"user"_s, TestPlayer::user(u"alice"_s)},
+        {u"token"_s, r.waiterToken}, {u"lastSeq"_s, 1}});
+    PM_OK(expectMessage(
+        r.newcomer, QJsonObject {{u"command"_s, u"back"_s}, {u"userId"_s, u"alice"_s}}));
+    PM_OK(expectMessage(
+        back, startMessage(TestPlayer::user(u"alice"_s), TestPlayer::user(u"bob"_s), 2)));
+    PM_OK(expectMessage(back, replayedMessage(u"bob"_s, 2, 2)));
+    back.game(3);
+    PM_OK(expectMessage(r.newcomer, gameMessage(u"alice"_s, 3, 3)));
+    PM_OK(expectMessage(back, gameMessage(u"alice"_s, 3, 3)));
+    // over and gone, so that nothing but heartbeats stays in Redis
+    back.end();
+    PM_OK(expectMessage(back, message(u"ended"_s)));
+    back.close();
+    r.newcomer.close();
     QVERIFY(m_cluster->node(0).waitFinished(5000));
 }
 
