@@ -274,6 +274,15 @@ void OperatorView::report(const Output &out)
             log.sessionId = e.conn;
             log.detail = u"conn %1 replaced conn %2"_s.arg(e.conn).arg(e.other);
             break;
+        case PairEvent::Kind::Away:
+        case PairEvent::Kind::Back:
+            // One line per dropped seat held for the grace, and per return (not per move).
+            PM_LOG_INFO(lcRound,
+                (LogFields {e.conn, e.userIds[std::size_t(e.seat)], e.pairId, {}, 0}),
+                u"pair %1: %2 %3"_s.arg(latin1(e.pairId), latin1(e.userIds[std::size_t(e.seat)]),
+                    e.kind == PairEvent::Kind::Away ? u"away (reconnect grace)"_s
+                                                    : u"back within the grace"_s));
+            break;
         case PairEvent::Kind::Over: {
             const Pair *pair = m_pairs.find(e.pairId);
             const PairOverReason reason = overReason(e, before);
