@@ -10,6 +10,8 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <functional>
+
 namespace pairmatch::test {
 
 class ServerProcess final
@@ -21,7 +23,8 @@ public:
     static QString binary();
     // --no-gui --host 127.0.0.1 --port PORT
     static QStringList headlessArguments(quint16 port = 0);
-    // The test's environment without any PAIRMATCH_* variable, so only what a test sets counts.
+    // The test's environment without any PAIRMATCH_* variable, so only what a test sets
+    // counts, but PAIRMATCH_HISTORY=off: no test writes a history into the user's data dir.
     static QProcessEnvironment cleanEnvironment();
 
     ServerProcess();
@@ -30,6 +33,11 @@ public:
 
     void start(
         const QStringList &arguments, const QProcessEnvironment &environment = cleanEnvironment());
+    // Before start(): runs in the child between fork and exec (setrlimit, signal dispositions).
+    void setChildProcessModifier(const std::function<void()> &modifier)
+    {
+        m_process.setChildProcessModifier(modifier);
+    }
     // Before start(): the child's stdin reads this file (a terminal, /dev/null...).
     void setStandardInputFile(const QString &path) { m_process.setStandardInputFile(path); }
     // Waits for the first stdout line and checks it is `listening on ws://HOST:PORT`.
