@@ -1,11 +1,15 @@
-// The moves a pair keeps (pure): the `game` frames it relayed, in seq order, so that a seat
-// taken again with `lastSeq` gets what it missed and the match history gets the whole game.
-// The frames are the very ones sent to the seats (shared, not copied). Bounded in bytes: past
-// the bound the oldest moves go, and a resume from before the first one kept is refused.
+// The moves a pair keeps (pure): the payloads of the `game` frames it relayed, in seq order,
+// so that a seat taken again with `lastSeq` gets what it missed and the match history gets
+// the whole game. The bytes are copied once into one buffer per pair (a few dozen bytes a
+// move, no allocation per move): the frame sent to the seats is freed as soon as it is
+// written, as it was before the log. Bounded in bytes: past the bound the oldest moves go,
+// and a resume from before the first one kept is refused.
 #pragma once
 
-#include <QByteArray>
+#include <QByteArrayView>
+#include <QtGlobal>
 
+#include <cstring>
 #include <vector>
 
 namespace pairmatch {
@@ -13,48 +17,61 @@ namespace pairmatch {
 class MoveLog final
 {
 public:
-    // Appends the frame of move lastSeq() + 1, then drops the oldest moves while the log holds
-    // more than maxBytes (the newest move is always kept).
-    void append(const QByteArray &frame, qsizetype maxBytes)
+    // Appends the payload of move lastSeq() + 1, then drops the oldest moves while the log
+    // holds more than maxBytes (the newest move is always kept). maxBytes 0 keeps nothing.
+    void append(QByteArrayView payload, qsizetype maxBytes)
     {
         ++m_last;
         if (maxBytes <= 0)
             return;
-        m_frames.push_back(frame);
-        m_bytes += frame.size();
-        while (m_bytes > maxBytes && size() > 1) {
-            m_bytes -= m_frames[m_head].size();
-            m_frames[m_head++] = QByteArray();
-        }
-        if (m_head > 64 && m_head * 2 > m_frames.size()) {
-            m_frames.erase(m_frames.begin(), m_frames.begin() + qsizetype(m_head));
-            m_head = 0;
-        }
+        m_starts.push_back(m_buffer.size());
+        m_buffer.insert(m_buffer.end(), payload.begin(), payload.end());
+        while (qsizetype(m_buffer.size() - m_starts[m_head]) > maxBytes && size() > 1)
+            ++m_head;
+        if (m_head > 64 && m_head * 2 > m_starts.size())
+            compact();
     }
 
     // The seq of the last move (0 before the first).
     quint64 lastSeq() const { return m_last; }
     // The seq of the oldest move kept (lastSeq() + 1 when none is).
     quint64 firstSeq() const { return m_last - quint64(size()) + 1; }
-    qsizetype size() const { return qsizetype(m_frames.size() - m_head); }
-    qsizetype bytes() const { return m_bytes; }
+    qsizetype size() const { return qsizetype(m_starts.size() - m_head); }
+    // Bytes of the moves kept.
+    qsizetype bytes() const { return size() ? qsizetype(m_buffer.size() - m_starts[m_head]) : 0; }
     // Whether every move after `seq` is still here.
     bool holdsAfter(quint64 seq) const { return seq + 1 >= firstSeq(); }
 
-    // f(seq, frame) for each move kept after `seq`, in order.
+    // f(seq, payload) for each move kept after `seq`, in order. The payload is a view into
+    // the log, valid until the next append.
     template <typename F> void forEachAfter(quint64 seq, F &&f) const
     {
         const quint64 first = firstSeq();
         const quint64 skip = seq >= first ? seq - first + 1 : 0;
         quint64 s = first + skip;
-        for (std::size_t i = m_head + std::size_t(skip); i < m_frames.size(); ++i, ++s)
-            f(s, m_frames[i]);
+        for (std::size_t i = m_head + std::size_t(skip); i < m_starts.size(); ++i, ++s) {
+            const std::size_t end = i + 1 < m_starts.size() ? m_starts[i + 1] : m_buffer.size();
+            f(s, QByteArrayView(m_buffer.data() + m_starts[i], qsizetype(end - m_starts[i])));
+        }
     }
 
 private:
-    std::vector<QByteArray> m_frames;
-    std::size_t m_head = 0; // frames before it were dropped
-    qsizetype m_bytes = 0;
+    // Drops what was let go of at the front: amortized, a move is moved at most once per
+    // halving.
+    void compact()
+    {
+        const std::size_t offset = m_starts[m_head];
+        std::memmove(m_buffer.data(), m_buffer.data() + offset, m_buffer.size() - offset);
+        m_buffer.resize(m_buffer.size() - offset);
+        m_starts.erase(m_starts.begin(), m_starts.begin() + qsizetype(m_head));
+        for (std::size_t &start : m_starts)
+            start -= offset;
+        m_head = 0;
+    }
+
+    std::vector<char> m_buffer; // the payloads back to back
+    std::vector<std::size_t> m_starts; // where each move begins in m_buffer
+    std::size_t m_head = 0; // moves before it were dropped
     quint64 m_last = 0;
 };
 

@@ -169,9 +169,8 @@ void PairTable::resume(Pair &pair, int user, ConnId conn, qint64 lastSeq, Output
             conn, MessageCodec::startFrame(pair.startUsers[0], pair.startUsers[1], pair.moves));
     if (lastSeq < 0)
         return;
-    pair.log.forEachAfter(quint64(lastSeq), [&](quint64, const QByteArray &frame) {
-        out.send(conn, MessageCodec::replayedFrame(frame));
-    });
+    pair.log.forEachAfter(quint64(lastSeq),
+        [&](quint64, QByteArrayView move) { out.send(conn, MessageCodec::replayedFrame(move)); });
     pair.seenSeq[std::size_t(user)] = pair.moves;
 }
 
@@ -210,7 +209,7 @@ void PairTable::game(ConnId conn, const ClientMessage &message, Output &out)
             pair.seenSeq[i] = seq;
         }
     }
-    pair.log.append(frame, m_config.moveLogBytes);
+    pair.log.append(textFramePayload(frame), m_config.moveLogBytes);
     ++m_totalMoves;
 }
 
@@ -381,9 +380,8 @@ void PairTable::markOver(
     r.moveCount = pair.moves;
     r.firstSeq = pair.log.firstSeq();
     r.moves.reserve(pair.log.size());
-    pair.log.forEachAfter(0, [&](quint64, const QByteArray &frame) {
-        r.moves.append(textFramePayload(frame).toByteArray());
-    });
+    pair.log.forEachAfter(
+        0, [&](quint64, QByteArrayView move) { r.moves.append(move.toByteArray()); });
     r.seenSeq = pair.seenSeq;
     out.records.push_back(std::move(r));
 }

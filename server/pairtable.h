@@ -23,7 +23,7 @@ struct PairConfig {
     // (the opponent gets `away`, then `back` or `none`); 0: it may not, the opponent gets
     // `none` at once.
     Millis reconnectGrace = 0;
-    // The moves a pair keeps for resumes (`lastSeq`) and the match history, in frame bytes;
+    // The moves a pair keeps for resumes (`lastSeq`) and the match history, in bytes;
     // past it the oldest go. 0: none kept.
     qsizetype moveLogBytes = 256 * 1024;
     bool recordMatches = false; // a MatchRecord in Output::records for each pair that is over

@@ -30,7 +30,7 @@ struct ServerConfig {
     // A started pair's seat whose connection closed or died may be taken back this long; 0:
     // the opponent gets `none` at once (docs/protocol.md, "Resuming").
     qint64 reconnectGraceMs = 0;
-    qint64 moveLogBytes = 256 * 1024; // the moves a pair keeps for resumes, in frame bytes
+    qint64 moveLogBytes = 256 * 1024; // the moves a pair keeps for resumes, in bytes
     qint64 maxSendBufferBytes = 4 * 1024 * 1024; // unsent bytes before a slow reader is cut
     qint64 closeGraceMs = 2'000; // after a close frame, until the TCP connection is cut
     QString tlsCertFile; // PEM; with tlsKeyFile: wss:// instead of ws://

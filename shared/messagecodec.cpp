@@ -840,11 +840,10 @@ QByteArray MessageCodec::gameFrame(QByteArrayView userId, const ClientMessage &m
     return frame.take();
 }
 
-QByteArray MessageCodec::replayedFrame(QByteArrayView gameFrame)
+QByteArray MessageCodec::replayedFrame(QByteArrayView payload)
 {
     // {"command":"game",...,"seq":N} -> {"command":"game",...,"seq":N,"replayed":true}
     constexpr QByteArrayView mark = R"(,"replayed":true})";
-    const QByteArrayView payload = textFramePayload(gameFrame);
     Q_ASSERT(payload.endsWith('}'));
     const QByteArrayView body = payload.first(payload.size() - 1);
     return FrameBuilder(body.size() + mark.size()).append(body).append(mark).take();

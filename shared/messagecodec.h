@@ -55,9 +55,9 @@ public:
     static QByteArray startFrame(QByteArrayView firstUser, QByteArrayView secondUser, quint64 seq);
     // {"command":"game","userId":...,"data":...,"seq":N} with the message's data spliced in.
     static QByteArray gameFrame(QByteArrayView userId, const ClientMessage &move, quint64 seq);
-    // A game frame made by gameFrame(), marked as sent again on a resume:
+    // The payload of a frame made by gameFrame(), marked as sent again on a resume:
     // {"command":"game",...,"seq":N,"replayed":true}.
-    static QByteArray replayedFrame(QByteArrayView gameFrame);
+    static QByteArray replayedFrame(QByteArrayView gamePayload);
     // {"command":"away","userId":U} / {"command":"back","userId":U}: the opponent's seat is
     // empty, within the reconnect grace / taken again.
     static QByteArray awayFrame(QByteArrayView userId);

@@ -26,30 +26,6 @@ FrameBuilder::FrameBuilder(qsizetype payloadSize)
     m_end = m_frame.data() + m_frame.size();
 }
 
-FrameBuilder &FrameBuilder::append(QByteArrayView bytes)
-{
-    Q_ASSERT(m_end - m_pos >= bytes.size());
-    if (!bytes.isEmpty())
-        std::memcpy(m_pos, bytes.data(), size_t(bytes.size()));
-    m_pos += bytes.size();
-    return *this;
-}
-
-FrameBuilder &FrameBuilder::append(char c)
-{
-    Q_ASSERT(m_pos < m_end);
-    *m_pos++ = c;
-    return *this;
-}
-
-char *FrameBuilder::grow(qsizetype n)
-{
-    Q_ASSERT(m_end - m_pos >= n);
-    char *at = m_pos;
-    m_pos += n;
-    return at;
-}
-
 QByteArray FrameBuilder::take()
 {
     Q_ASSERT(m_pos == m_end);

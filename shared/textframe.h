@@ -6,6 +6,8 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <cstring>
+
 namespace pairmatch {
 
 // Frame opcodes (RFC 6455 section 5.2); the others are reserved.
@@ -34,10 +36,30 @@ class FrameBuilder final
 public:
     explicit FrameBuilder(qsizetype payloadSize);
 
-    FrameBuilder &append(QByteArrayView bytes);
-    FrameBuilder &append(char c);
+    // Inline: a frame is built from a handful of pieces on the per-move path, and a call
+    // into the library for each cost more than the copy (callgrind, issue 11).
+    FrameBuilder &append(QByteArrayView bytes)
+    {
+        Q_ASSERT(m_end - m_pos >= bytes.size());
+        if (!bytes.isEmpty())
+            std::memcpy(m_pos, bytes.data(), size_t(bytes.size()));
+        m_pos += bytes.size();
+        return *this;
+    }
+    FrameBuilder &append(char c)
+    {
+        Q_ASSERT(m_pos < m_end);
+        *m_pos++ = c;
+        return *this;
+    }
     // Room for n bytes at the write position, to be filled by the caller.
-    char *grow(qsizetype n);
+    char *grow(qsizetype n)
+    {
+        Q_ASSERT(m_end - m_pos >= n);
+        char *at = m_pos;
+        m_pos += n;
+        return at;
+    }
     QByteArray take();
 
 private:

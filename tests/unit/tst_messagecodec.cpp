@@ -887,7 +887,7 @@ void TestMessageCodec::replayedAwayBackFrames()
                  QByteArrayView(R"({"command":"game","data":[1]})"), Endpoint::Round, m)),
         u"ok"_s);
     const QByteArray live = MessageCodec::gameFrame("alice", m, 12);
-    const QByteArray again = MessageCodec::replayedFrame(live);
+    const QByteArray again = MessageCodec::replayedFrame(textFramePayload(live));
     QCOMPARE(textFramePayload(again),
         R"({"command":"game","userId":"alice","data":[1],"seq":12,"replayed":true})");
     QCOMPARE(again.size(),
@@ -897,7 +897,7 @@ void TestMessageCodec::replayedAwayBackFrames()
     QCOMPARE(outcome(MessageCodec().decode(QByteArrayView(big), Endpoint::Round, m)), u"ok"_s);
     const QByteArray bigLive = MessageCodec::gameFrame("alice", m, 1);
     QVERIFY(textFramePayload(bigLive).size() <= 125);
-    const QByteArray bigAgain = MessageCodec::replayedFrame(bigLive);
+    const QByteArray bigAgain = MessageCodec::replayedFrame(textFramePayload(bigLive));
     QVERIFY(textFramePayload(bigAgain).size() > 125);
     QCOMPARE(uchar(bigAgain[1]), uchar(126));
     QCOMPARE(parseObject(textFramePayload(bigAgain))[u"replayed"_s], QJsonValue(true));

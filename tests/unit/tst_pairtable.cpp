@@ -1137,7 +1137,7 @@ void TestPairTable::lastSeqPastThePairIsBadSeqAndChangesNothing()
 void TestPairTable::lastSeqBeforeWhatIsKeptIsReplayUnavailable()
 {
     PairConfig config;
-    config.moveLogBytes = 200; // game frames here are ~50 bytes: the last 4 stay
+    config.moveLogBytes = 200; // moves here are ~50 bytes: the last 4 stay
     PairTable table(config);
     Output out;
     const Issued p = startedPair(table, out);
@@ -1176,9 +1176,9 @@ void TestPairTable::moveLogKeepsTheNewestWithinItsBytes()
     QVERIFY(log.holdsAfter(190));
     QVERIFY(!log.holdsAfter(189));
     QList<quint64> seqs;
-    log.forEachAfter(197, [&](quint64 seq, const QByteArray &frame) {
+    log.forEachAfter(197, [&](quint64 seq, QByteArrayView move) {
         seqs << seq;
-        QCOMPARE(frame, QByteArray(10, char('a' + int(seq % 26))));
+        QCOMPARE(move, QByteArray(10, char('a' + int(seq % 26))));
     });
     QCOMPARE(seqs, (QList<quint64> {198, 199, 200}));
     // one move larger than the bound is still kept (the newest always is)
