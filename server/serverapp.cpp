@@ -3,6 +3,7 @@
 #include "adminserver.h"
 #include "clusternode.h"
 #include "commandline.h"
+#include "historyrequests.h"
 #include "logging.h"
 #include "opsendpoints.h"
 #include "playerlistener.h"
@@ -46,6 +47,7 @@ ServerApp::ServerApp(const ServerConfig &config, QObject *parent)
     : QObject(parent)
     , m_config(withInstance(config))
     , m_core(std::make_unique<ServerCore>(m_config, m_clock))
+    , m_historyRequests(std::make_unique<HistoryRequests>())
 {
     m_deadline.setSingleShot(true);
     m_deadline.callOnTimeout(this, [this] {
@@ -107,6 +109,7 @@ bool ServerApp::start()
     if (m_config.adminPort >= 0) {
         m_admin = std::make_unique<AdminServer>(*m_core, m_config);
         m_admin->setHttpHandler(m_ops->handler());
+        m_admin->setHistory(m_historyRequests.get());
         if (!m_admin->listen()) {
             m_error = u"admin API: "_s + m_admin->errorString();
             return false;

@@ -15,6 +15,7 @@
 namespace pairmatch {
 
 class AdminServer;
+class HistoryRequests;
 class OpsEndpoints;
 class ServerCore;
 class SignalWatcher;
@@ -39,6 +40,9 @@ public:
     int exitCode() const { return m_exitCode; }
 
     ServerCore &core() { return *m_core; }
+    // The operators' queries of the match history (the admin API's and the in-process
+    // dashboard's `history`).
+    HistoryRequests &historyRequests() { return *m_historyRequests; }
     // ws://HOST:PORT (or wss://) of the players' port, once listening.
     QString playersUrl() const;
     // ws://HOST:PORT/admin when the admin API listens, else empty.
@@ -62,6 +66,7 @@ private:
     ServerConfig m_config;
     SteadyClock m_clock;
     std::unique_ptr<ServerCore> m_core;
+    std::unique_ptr<HistoryRequests> m_historyRequests;
     std::unique_ptr<WsServer> m_players;
     std::unique_ptr<OpsEndpoints> m_ops;
     std::unique_ptr<AdminServer> m_admin;
