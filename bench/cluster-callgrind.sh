@@ -18,7 +18,7 @@ vg() { exec valgrind --tool=callgrind --callgrind-out-file="$dir/cg.%p" "$@"; }
 waitport() { until bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; do sleep 0.2; done; }
 case $config in
 alone)
-  vg "$binary" --no-gui --port 24701 --rate-limit 0 >"$dir/n0.log" 2>&1 &
+  vg "$binary" --no-gui --history off --port 24701 --rate-limit 0 >"$dir/n0.log" 2>&1 &
   pids+=($!)
   waitport 24701
   ports=24701
@@ -31,7 +31,7 @@ redis | split)
   n=1
   [ "$config" = split ] && n=2
   for ((i = 0; i < n; i++)); do
-    vg "$binary" --no-gui --port $((24701 + i)) --rate-limit 0 \
+    vg "$binary" --no-gui --history off --port $((24701 + i)) --rate-limit 0 \
       --redis redis://127.0.0.1:24700 --node-id "cg$i" >"$dir/n$i.log" 2>&1 &
     pids+=($!)
   done

@@ -26,7 +26,7 @@ taskset -c "$cpu" redis-server --port "$redis_port" --bind 127.0.0.1 --save '' -
 pids+=($!)
 until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.1; done
 for ((i = 0; i < nodes; i++)); do
-  taskset -c "$cpu" "$binary" --no-gui --port $((first_port + i)) \
+  taskset -c "$cpu" "$binary" --no-gui --history off --port $((first_port + i)) \
     --redis "redis://127.0.0.1:$redis_port" --node-id "bench$i" "$@" >"$dir/node$i.log" 2>&1 &
   pids+=($!)
 done

@@ -1,5 +1,6 @@
 #include "historyrequests.h"
 
+#include "historystore.h"
 #include "logging.h"
 
 namespace pairmatch {
@@ -31,6 +32,22 @@ void HistoryRequests::setBackend(Backend backend)
             answer.page.error = u"the history was replaced before it answered"_s;
         answerLater(pending.asker, pending.reply, std::move(answer));
     }
+}
+
+void HistoryRequests::setStore(HistoryStore *store)
+{
+    if (m_store)
+        disconnect(m_store, &HistoryStore::answered, this, &HistoryRequests::onAnswered);
+    m_store = store;
+    if (!store) {
+        setBackend({});
+        return;
+    }
+    setBackend({[store](const HistoryQuery &q) { return store->query(q); },
+        [store] {
+            return HistoryCounters {store->written(), store->failed(), store->lastError()};
+        }});
+    connect(store, &HistoryStore::answered, this, &HistoryRequests::onAnswered);
 }
 
 void HistoryRequests::ask(const HistoryQuery &query, const QObject *asker, Reply reply)

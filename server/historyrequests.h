@@ -16,6 +16,8 @@
 
 namespace pairmatch {
 
+class HistoryStore;
+
 class HistoryRequests final : public QObject
 {
     Q_OBJECT
@@ -39,6 +41,8 @@ public:
     // The history to ask from now on; an empty backend turns it off. Queries waiting for the
     // old one are answered with an error page.
     void setBackend(Backend backend);
+    // The SQLite store as the backend (null: off); it must outlive this object or be unset.
+    void setStore(HistoryStore *store);
     bool isOn() const { return bool(m_backend.query); }
 
     using Reply = std::function<void(const HistoryAnswer &answer)>;
@@ -66,6 +70,7 @@ private:
     qsizetype pendingOf(const QObject *asker) const;
 
     Backend m_backend;
+    QPointer<HistoryStore> m_store;
     QHash<quint64, Pending> m_pending; // by ticket
     // Answers that came while the history was still inside query(), before its ticket was
     // known here.

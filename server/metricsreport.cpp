@@ -1,6 +1,7 @@
 #include "metricsreport.h"
 
 #include "closecodes.h"
+#include "historystore.h"
 #include "matchmaker.h"
 #include "processstats.h"
 #include "prometheustext.h"
@@ -152,13 +153,27 @@ void writeProcess(PrometheusText &out)
     }
 }
 
+void writeHistory(PrometheusText &out, const HistoryStore &history)
+{
+    out.family("pairmatch_history_written_total", "counter",
+        "Finished games written to the match history file (--history).");
+    out.sample("pairmatch_history_written_total", history.written());
+    out.family("pairmatch_history_failed_total", "counter",
+        "Finished games the match history could not keep (disk full, file read-only or "
+        "locked); play goes on.");
+    out.sample("pairmatch_history_failed_total", history.failed());
+}
+
 } // namespace
 
-QByteArray renderMetrics(const ServerCore &core, const WsServer *players)
+QByteArray renderMetrics(
+    const ServerCore &core, const WsServer *players, const HistoryStore *history)
 {
     PrometheusText out;
     writeState(out, core, players);
     writeCounters(out, core);
+    if (history)
+        writeHistory(out, *history);
     writeProcess(out);
     return out.text();
 }

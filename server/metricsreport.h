@@ -8,10 +8,13 @@
 
 namespace pairmatch {
 
+class HistoryStore;
 class ServerCore;
 class WsServer;
 
-// players: the players' listener, for its handshakes in progress (may be null).
-QByteArray renderMetrics(const ServerCore &core, const WsServer *players);
+// players: the players' listener, for its handshakes in progress (may be null); history:
+// the match history, for its counters (null: --history off, the counters are left out).
+QByteArray renderMetrics(
+    const ServerCore &core, const WsServer *players, const HistoryStore *history = nullptr);
 
 } // namespace pairmatch

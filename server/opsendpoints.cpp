@@ -51,7 +51,7 @@ std::optional<QByteArray> OpsEndpoints::answer(const HttpRequest &request) const
         return response(405, text, "405 Method Not Allowed\n");
     if (path == "/metrics") {
         return response(200, "text/plain; version=0.0.4; charset=utf-8",
-            renderMetrics(m_core, m_players), !head);
+            renderMetrics(m_core, m_players, m_history), !head);
     }
     if (path == "/healthz")
         return response(200, text, "ok\n", !head);

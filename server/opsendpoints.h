@@ -17,6 +17,7 @@
 
 namespace pairmatch {
 
+class HistoryStore;
 class ServerCore;
 
 class OpsEndpoints final
@@ -27,6 +28,9 @@ public:
         : m_core(core)
         , m_players(players)
     { }
+
+    // The match history, for its counters in /metrics (null: off).
+    void setHistory(const HistoryStore *history) { m_history = history; }
 
     // The whole response, or nullopt for another path.
     std::optional<QByteArray> answer(const HttpRequest &request) const;
@@ -44,6 +48,7 @@ public:
 private:
     const ServerCore &m_core;
     const WsServer *m_players;
+    const HistoryStore *m_history = nullptr;
 };
 
 // The --metrics-port listener: plain HTTP, /metrics, /healthz, /readyz, 404 for the rest.

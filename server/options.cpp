@@ -4,6 +4,7 @@
 #include "redisurl.h"
 
 #include <QHostAddress>
+#include <QStandardPaths>
 
 #include <functional>
 #include <limits>
@@ -215,6 +216,17 @@ std::vector<Flag> flags()
         u"Port of a plain HTTP listener for /metrics, /healthz and /readyz (no token), off "
         "unless given; 0 picks a free one. The admin port answers them too."_s,
         port([](Options &o, int n) { o.config.metricsPort = n; }, 0)});
+    f.push_back({u"history"_s, u"PATH|off"_s,
+        u"SQLite file that keeps every finished game (docs/history.md); off keeps none and "
+        "touches no file (~/.local/share/pairmatch/history.sqlite)."_s,
+        [](const QString &v, Options &o) {
+            const QString value = v.trimmed();
+            if (value.isEmpty())
+                return u"expected a file path or off"_s;
+            o.config.historyPath
+                = value.compare("off"_L1, Qt::CaseInsensitive) == 0 ? QString() : value;
+            return QString();
+        }});
     f.push_back({u"log-format"_s, u"FORMAT"_s,
         u"text (the default) or json: one JSON object per line for log shippers."_s,
         [](const QString &v, Options &o) {
@@ -262,9 +274,18 @@ std::vector<OptionDoc> optionDocs()
     return docs;
 }
 
+QString defaultHistoryPath()
+{
+    // QStandardPaths::AppDataLocation of an application named pairmatch with no organization,
+    // whether or not QCoreApplication has its name yet.
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+        + "/pairmatch/history.sqlite"_L1;
+}
+
 OptionsResult parseOptions(const QStringList &arguments, const QProcessEnvironment &environment)
 {
     OptionsResult result;
+    result.options.config.historyPath = defaultHistoryPath();
     const std::vector<Flag> all = flags();
 
     const CommandLine line = parseCommandLine(arguments, u"pairmatch"_s, optionsDescription(), all);

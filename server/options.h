@@ -31,6 +31,10 @@ struct OptionsResult {
 OptionsResult parseOptions(const QStringList &arguments,
     const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment());
 
+// Where the match history is kept unless --history says otherwise:
+// $XDG_DATA_HOME/pairmatch/history.sqlite, i.e. ~/.local/share/pairmatch/history.sqlite.
+QString defaultHistoryPath();
+
 // The flag table as --help shows it, each flag with its environment variable: the one source
 // of the man page (pairmatch.1, made at build time) as of --help.
 struct OptionDoc {

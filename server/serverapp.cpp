@@ -4,6 +4,7 @@
 #include "clusternode.h"
 #include "commandline.h"
 #include "historyrequests.h"
+#include "historystore.h"
 #include "logging.h"
 #include "opsendpoints.h"
 #include "playerlistener.h"
@@ -100,12 +101,24 @@ bool ServerApp::start()
             return false;
         }
     }
+    if (!m_config.historyPath.isEmpty()) {
+        QString error;
+        m_history = HistoryStore::open(m_config.historyPath, &error);
+        if (!m_history) {
+            m_error = error + u" (--history PATH, or --history off to keep no games)"_s;
+            m_exitCode = 2;
+            return false;
+        }
+        m_core->setRecordSink(m_history.get());
+        m_historyRequests->setStore(m_history.get());
+    }
     m_players = makePlayerListener(*m_core, m_config);
     if (!m_players->listen()) {
         m_error = m_players->errorString();
         return false;
     }
     m_ops = std::make_unique<OpsEndpoints>(*m_core, m_players.get());
+    m_ops->setHistory(m_history.get());
     if (m_config.adminPort >= 0) {
         m_admin = std::make_unique<AdminServer>(*m_core, m_config);
         m_admin->setHttpHandler(m_ops->handler());

@@ -16,6 +16,7 @@ namespace pairmatch {
 
 class AdminServer;
 class HistoryRequests;
+class HistoryStore;
 class OpsEndpoints;
 class ServerCore;
 class SignalWatcher;
@@ -31,18 +32,22 @@ public:
     Q_DISABLE_COPY_MOVE(ServerApp)
 
     // Watches SIGTERM, SIGINT (shut down) and SIGHUP (reload the TLS certificate and key),
-    // listens, and prints `listening on ws://HOST:PORT` (and `admin on ...`, `metrics on
-    // ...`) on stdout. False, with errorString(), when it cannot listen.
+    // opens the match history (--history), listens, and prints `listening on ws://HOST:PORT`
+    // (and `admin on ...`, `metrics on ...`) on stdout. False, with errorString(), when it
+    // cannot listen or open the history (then exitCode() is 2).
     bool start();
     QString errorString() const { return m_error; }
     // The exit status the process should end with: 0, or 2 when a cluster refused this node
-    // (its --node-id is held by a live node) at start or later.
+    // (its --node-id is held by a live node) at start or later, or the history file could
+    // not be opened.
     int exitCode() const { return m_exitCode; }
 
     ServerCore &core() { return *m_core; }
     // The operators' queries of the match history (the admin API's and the in-process
     // dashboard's `history`).
     HistoryRequests &historyRequests() { return *m_historyRequests; }
+    // The match history, once started; null with --history off.
+    HistoryStore *history() const { return m_history.get(); }
     // ws://HOST:PORT (or wss://) of the players' port, once listening.
     QString playersUrl() const;
     // ws://HOST:PORT/admin when the admin API listens, else empty.
@@ -65,6 +70,8 @@ private:
 
     ServerConfig m_config;
     SteadyClock m_clock;
+    // Before the core: destroyed after it, so the records of its last pairs are written.
+    std::unique_ptr<HistoryStore> m_history;
     std::unique_ptr<ServerCore> m_core;
     std::unique_ptr<HistoryRequests> m_historyRequests;
     std::unique_ptr<WsServer> m_players;

@@ -40,6 +40,11 @@ struct ServerConfig {
     qint64 maxConnectionsPerIp = 0; // open WebSockets and handshakes from one address; 0: off
     PlayerTransport transport = PlayerTransport::Own;
 
+    // The match history (docs/history.md): the SQLite file finished games are kept in; empty:
+    // none kept, no file touched. Empty here (so tests and embedders write nothing unless
+    // they ask); the command line's default is defaultHistoryPath() (options.h).
+    QString historyPath;
+
     // cluster (docs/scaling.md): off unless redisUrl is set
     QString redisUrl; // redis://HOST:PORT[/DB]
     QByteArray nodeId; // names this node in keys, logs and the dashboard; empty: random

@@ -18,7 +18,7 @@ ServerCore::ServerCore(const ServerConfig &config, const Clock &clock, QObject *
     , m_clock(clock)
     , m_codec(CodecLimits {config.maxUserBytes, config.maxDataBytes})
     , m_admission(RateConfig {config.rateLimit, config.rateBurst})
-    , m_pairs(PairConfig {config.prepareTimeoutMs, config.lingerMs})
+    , m_pairs(PairConfig {config.prepareTimeoutMs, config.lingerMs, !config.historyPath.isEmpty()})
     , m_pings(PingConfig {config.pingIntervalMs, config.pingTimeoutMs})
     , m_view(clock, m_connections, m_matchmaker, m_pairs)
     , m_timer(clock, [this] { onTimer(); })

@@ -57,6 +57,7 @@ void ServerThread::run()
     ServerApp app(m_config);
     if (!app.start()) {
         m_error = app.errorString();
+        m_startExitCode = app.exitCode() ? app.exitCode() : 1;
         Q_EMIT started(false);
         return;
     }
@@ -82,7 +83,7 @@ int runWithDashboard(const ServerConfig &config,
     InProcessFeed feed;
     if (!server.startServer(&feed)) {
         printLine(stderr, u"pairmatch: "_s + server.errorString());
-        return 1;
+        return server.startExitCode();
     }
     const QPointer<QObject> window = open(&feed, server.url());
     const int status = server.isFinished() ? 0 : QCoreApplication::exec();

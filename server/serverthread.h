@@ -31,6 +31,8 @@ public:
     // errorString(), when it cannot listen. The feed must outlive the thread.
     bool startServer(InProcessFeed *feed = nullptr);
     QString errorString() const { return m_error; }
+    // After a failed start: the exit status it calls for (ServerApp::exitCode(), else 1).
+    int startExitCode() const { return m_startExitCode; }
 
     // ws://HOST:PORT of the players' port, once startServer() succeeded.
     QString url() const { return m_url; }
@@ -52,6 +54,7 @@ private:
     const ServerConfig m_config;
     // Written by the server's thread before started() is emitted, read after it arrives.
     QString m_error;
+    int m_startExitCode = 1;
     QString m_url;
     QString m_adminUrl;
     InProcessFeed *m_feed = nullptr;

@@ -15,6 +15,7 @@ Q_LOGGING_CATEGORY(lcNet, "pairmatch.net", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcMatch, "pairmatch.match", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcRound, "pairmatch.round", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcAdmin, "pairmatch.admin", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcHistory, "pairmatch.history", QtInfoMsg)
 
 namespace {
 

@@ -23,6 +23,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcNet) // pairmatch.net: listening, connections, hand
 Q_DECLARE_LOGGING_CATEGORY(lcMatch) // pairmatch.match: queues and matches
 Q_DECLARE_LOGGING_CATEGORY(lcRound) // pairmatch.round: pairs, seats, outcomes
 Q_DECLARE_LOGGING_CATEGORY(lcAdmin) // pairmatch.admin: operator actions, admin clients
+Q_DECLARE_LOGGING_CATEGORY(lcHistory) // pairmatch.history: the match history file, its failures
 
 enum class LogFormat { Text, Json };
 enum class LogLevel { Debug, Info, Warning, Error };

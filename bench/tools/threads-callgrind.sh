@@ -17,7 +17,7 @@ trap 'rm -rf "$work"' EXIT
 run() { # seconds -> "count thread:Ir ..." (threads by callgrind's numbering)
     local seconds=$1 dir=$work/$1 port=$((20000 + RANDOM % 20000))
     mkdir -p "$dir"
-    local args=(--rate-limit 0 --port "$port")
+    local args=(--rate-limit 0 --history off --port "$port")
     [ "$mode" = headless ] && args=(--no-gui "${args[@]}")
     valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file="$dir/cg.%p" \
         "$build/server/pairmatch" "${args[@]}" >"$dir/server.log" 2>&1 &

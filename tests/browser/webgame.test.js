@@ -30,7 +30,7 @@ const TIMEOUT_MS = 20000;
 // The real binary on 127.0.0.1 and a free port; resolves once it prints its one line.
 function startServer(extra = []) {
     return new Promise((resolve, reject) => {
-        const proc = spawn(SERVER, ['--no-gui', '--host', '127.0.0.1', '--port', '0', ...extra],
+        const proc = spawn(SERVER, ['--no-gui', '--host', '127.0.0.1', '--port', '0', '--history', 'off', ...extra],
             { stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
         let err = '';

@@ -34,6 +34,9 @@ QProcessEnvironment ServerProcess::cleanEnvironment()
         if (key.startsWith("PAIRMATCH_"_L1))
             environment.remove(key);
     }
+    // No test writes into the user's data directory: the match history is off unless a
+    // test sets PAIRMATCH_HISTORY (or --history) itself.
+    environment.insert(u"PAIRMATCH_HISTORY"_s, u"off"_s);
     return environment;
 }
 

@@ -21,7 +21,8 @@ public:
     static QString binary();
     // --no-gui --host 127.0.0.1 --port PORT
     static QStringList headlessArguments(quint16 port = 0);
-    // The test's environment without any PAIRMATCH_* variable, so only what a test sets counts.
+    // The test's environment without any PAIRMATCH_* variable, so only what a test sets
+    // counts, but PAIRMATCH_HISTORY=off: no test writes a history into the user's data dir.
     static QProcessEnvironment cleanEnvironment();
 
     ServerProcess();

@@ -83,6 +83,8 @@ QString valueOf(const Options &o, const QString &flag)
         return QString::fromLatin1(c.nodeId);
     if (flag == "node-ttl-ms"_L1)
         return QString::number(c.nodeTtlMs);
+    if (flag == "history"_L1)
+        return c.historyPath.isEmpty() ? u"off"_s : c.historyPath;
     return u"<unknown flag %1>"_s.arg(flag);
 }
 
@@ -154,6 +156,10 @@ void TestOptions::defaults()
     QVERIFY(c.adminToken.isEmpty());
     QCOMPARE(r.options.noGui, false);
     QVERIFY(r.options.attachUrl.isEmpty());
+    // the match history in the user's data directory (ServerConfig's own default: none)
+    QCOMPARE(c.historyPath, defaultHistoryPath());
+    QVERIFY2(c.historyPath.endsWith(u"/pairmatch/history.sqlite"_s), qPrintable(c.historyPath));
+    QVERIFY(ServerConfig().historyPath.isEmpty());
 }
 
 void TestOptions::eachFlag_data()
@@ -214,6 +220,10 @@ void TestOptions::eachFlag_data()
     row("node-id", "Node_07", "Node_07", "eu-2");
     row("node-ttl-ms", "1500", "1500", "2000");
     row("node-ttl-ms", "300", "300", "2000");
+    row("history", "/srv/pm/history.sqlite", "/srv/pm/history.sqlite", "/tmp/h.db");
+    row("history", "off", "off", "/tmp/h.db");
+    row("history", "OFF", "off", "/tmp/h.db");
+    row("history", "relative/h.db", "relative/h.db", "off");
 }
 
 void TestOptions::eachFlag()
