@@ -223,6 +223,7 @@ void MainWindow::buildUi()
         row->addWidget(kind);
     }
     auto *logs = new QTabWidget;
+    m_logs = logs;
     logs->addTab(titled(QString(), eventView, eventFilters), u"Events"_s);
     logs->addTab(titled(QString(), disconnectView, disconnectFilters), u"Forced disconnects"_s);
 
@@ -397,9 +398,12 @@ QWidget *MainWindow::buildHistoryTab()
     m_historyFilter->setPlaceholderText(u"Games of this userId (Enter)"_s);
     m_historyFilter->setClearButtonEnabled(true);
     auto *refresh = new QPushButton(u"Refresh"_s);
+    refresh->setObjectName(u"historyRefresh"_s);
     refresh->setToolTip(u"Ask the server for this page again"_s);
     m_historyNewer = new QPushButton(u"◀ Newer"_s);
+    m_historyNewer->setObjectName(u"historyNewer"_s);
     m_historyOlder = new QPushButton(u"Older ▶"_s);
+    m_historyOlder->setObjectName(u"historyOlder"_s);
     m_historyPage = new QLabel;
     m_historyPage->setObjectName(u"historyPage"_s);
     m_historyState = new QLabel;
@@ -471,6 +475,11 @@ QWidget *MainWindow::buildHistoryTab()
     layout->addWidget(split, 1);
     showHistoryState();
     return tab;
+}
+
+void MainWindow::showHistoryTab()
+{
+    m_logs->setCurrentWidget(findChild<QWidget *>(u"historyTab"_s));
 }
 
 void MainWindow::applyHistoryFilter()

@@ -19,6 +19,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QTabWidget;
 class QTableView;
 QT_END_NAMESPACE
 
@@ -78,6 +79,8 @@ public:
     void toggleDrain(bool on);
     // Asks the server for this history row's game with its moves; the moves pane shows them.
     void openHistoryGame(int row);
+    // Brings the History tab to the front.
+    void showHistoryTab();
 
 private:
     void buildUi();
@@ -130,6 +133,7 @@ private:
     QAction *m_drain = nullptr;
     QAction *m_copyPair = nullptr;
 
+    QTabWidget *m_logs = nullptr;
     HistoryModel *m_history = nullptr;
     MoveModel *m_moves = nullptr;
     QTableView *m_historyView = nullptr;
