@@ -5,6 +5,8 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 namespace pairmatch {
 
 using namespace Qt::StringLiterals;
@@ -31,6 +33,10 @@ HistoryModel::HistoryModel(AdminFeed *feed, QObject *parent)
     m_shown = m_asked;
     connect(feed, &AdminFeed::historyAnswered, this, &HistoryModel::onAnswered);
     connect(feed, &AdminFeed::historyCountersReceived, this, &HistoryModel::onCounters);
+    connect(feed, &AdminFeed::updatesReceived, this, &HistoryModel::onUpdates);
+    m_follow.setSingleShot(true);
+    m_follow.setInterval(kFollowIntervalMs);
+    m_follow.callOnTimeout(this, &HistoryModel::followNow);
     // A (re)connected feed: the games that ended meanwhile.
     connect(feed, &AdminFeed::connectionChanged, this, [this](bool connected) {
         if (connected)
@@ -189,8 +195,42 @@ void HistoryModel::showNewer()
     ask(q);
 }
 
+void HistoryModel::setFollowing(bool on)
+{
+    m_following = on;
+    if (!on)
+        m_follow.stop();
+    else if (m_overSinceAsked && !m_follow.isActive())
+        followNow(); // games ended while it was not followed
+}
+
+void HistoryModel::onUpdates(const QList<AdminUpdate> &updates)
+{
+    const bool over = std::any_of(updates.cbegin(), updates.cend(), [](const AdminUpdate &u) {
+        return u.kind == AdminUpdate::Kind::PairChanged && u.pair.state == PairState::Over;
+    });
+    if (!over)
+        return;
+    m_overSinceAsked = true;
+    if (m_following && !m_follow.isActive())
+        m_follow.start();
+}
+
+// The first page again, when that is what is shown and the last answer is in; else later.
+void HistoryModel::followNow()
+{
+    if (!m_following || !m_overSinceAsked || m_asked.offset != 0)
+        return;
+    if (m_waiting) {
+        m_follow.start();
+        return;
+    }
+    refresh();
+}
+
 void HistoryModel::ask(const HistoryQuery &query)
 {
+    m_overSinceAsked = false;
     m_asked = query;
     m_asked.withMoves = false; // a page of the list; a game's moves are asked on their own
     m_waiting = true;

@@ -1,13 +1,15 @@
 // The match history's finished games (matchhistory.h), one page at a time, newest first: the
 // model asks the feed for the page (queryHistory) and shows it when historyAnswered brings
 // it; a filter (userId or pairId) and the paging are part of the query, answered by the
-// server. Also the history's state as one line: off, or how many rows were written and
-// failed, and the last error.
+// server. While following (the History tab is in front), a pair that goes over brings the
+// first page again, at most once every kFollowIntervalMs. Also the history's state as one
+// line: off, or how many rows were written and failed, and the last error.
 #pragma once
 
 #include "adminfeed.h"
 
 #include <QAbstractTableModel>
+#include <QTimer>
 
 #include <optional>
 
@@ -19,6 +21,7 @@ class HistoryModel final : public QAbstractTableModel
 
 public:
     static constexpr int kPageSize = 50;
+    static constexpr int kFollowIntervalMs = 1000;
     enum Column { OverAt, Pair, Type, Users, Outcome, Moves, ColumnCount };
     enum class FilterField : quint8 { UserId, PairId };
 
@@ -43,6 +46,9 @@ public:
     bool hasOlder() const { return m_more; }
     bool hasNewer() const { return m_shown.offset > 0; }
     bool isWaiting() const { return m_waiting; }
+    // On: games that end show up by themselves while the first page is shown.
+    void setFollowing(bool on);
+    bool isFollowing() const { return m_following; }
 
     // The history's state: "history off", "12 written, 0 failed",
     // "12 written, 1 failed: <last error>", or why the last page could not be read.
@@ -61,6 +67,8 @@ private:
     void ask(const HistoryQuery &query);
     void onAnswered(const HistoryPage &page);
     void onCounters(const HistoryCounters &counters);
+    void onUpdates(const QList<AdminUpdate> &updates);
+    void followNow();
 
     AdminFeed *m_feed;
     QList<MatchRecord> m_rows;
@@ -69,6 +77,9 @@ private:
     bool m_more = false;
     bool m_waiting = false;
     bool m_off = false;
+    bool m_following = false;
+    bool m_overSinceAsked = false; // a pair went over after the last query was sent
+    QTimer m_follow; // holds the next follow-up query back
     QString m_error; // why the last page could not be read
     std::optional<HistoryCounters> m_counters;
 };

@@ -238,7 +238,10 @@ void MainWindow::buildUi()
         m_clusterLine->setText(ClusterModel::summary(state));
     });
     logs->addTab(titled(QString(), clusterView, m_clusterLine), u"Cluster"_s);
-    logs->addTab(buildHistoryTab(), u"History"_s);
+    QWidget *historyTab = buildHistoryTab();
+    logs->addTab(historyTab, u"History"_s);
+    connect(logs, &QTabWidget::currentChanged, this,
+        [this, logs, historyTab] { m_history->setFollowing(logs->currentWidget() == historyTab); });
 
     auto *vertical = new QSplitter(Qt::Vertical);
     vertical->addWidget(tables);

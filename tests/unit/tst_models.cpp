@@ -44,7 +44,26 @@ public:
         deliverHistory(a);
     }
 
+    // An update batch in which a pair goes over (or, with `over` false, only changes).
+    void pairChanged(bool over)
+    {
+        AdminUpdate u;
+        u.seq = ++m_seq;
+        u.kind = AdminUpdate::Kind::PairChanged;
+        u.pair.pairId = u"p%1"_s.arg(m_seq);
+        u.pair.state = over ? PairState::Over : PairState::Started;
+        deliverUpdates({u});
+    }
+    int historyQueries() const
+    {
+        return int(std::count_if(commands.cbegin(), commands.cend(),
+            [](const AdminCommand &c) { return c.kind == AdminCommand::Kind::History; }));
+    }
+
     QList<AdminCommand> commands;
+
+private:
+    quint64 m_seq = 0;
 };
 
 QString cellOf(const QAbstractItemModel &model, int row, int column, int role = Qt::DisplayRole)
@@ -64,6 +83,7 @@ private Q_SLOTS:
     void historyIgnoresOtherAnswers();
     void historyPaging();
     void historyFilterAsksTheServer();
+    void historyFollowsGamesThatEnd();
     void historyState_data();
     void historyState();
     void outcomeText_data();
@@ -193,6 +213,48 @@ void TestModels::historyFilterAsksTheServer()
     QCOMPARE(feed.lastQuery(), (HistoryQuery {{}, "Zk3", 0, HistoryModel::kPageSize, false}));
     model.setFilter(HistoryModel::FilterField::UserId, {});
     QCOMPARE(feed.lastQuery(), (HistoryQuery {{}, {}, 0, HistoryModel::kPageSize, false}));
+}
+
+// While following, a pair that goes over asks for the first page again, at most once a
+// kFollowIntervalMs, and only when the first page is what is shown.
+void TestModels::historyFollowsGamesThatEnd()
+{
+    ScriptedFeed feed;
+    HistoryModel model(&feed);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    feed.start();
+    feed.answer(feed.lastQuery(), {finishedGame("p1", "a", "b", 1)}, true);
+    QCOMPARE(feed.historyQueries(), 1);
+
+    // not following: nothing asked
+    feed.pairChanged(true);
+    QTest::qWait(HistoryModel::kFollowIntervalMs + 100);
+    QCOMPARE(feed.historyQueries(), 1);
+    // following: what ended meanwhile at once, then at most once an interval
+    model.setFollowing(true);
+    QCOMPARE(feed.historyQueries(), 2);
+    feed.answer(feed.lastQuery(), {finishedGame("p2", "a", "b", 2)}, true);
+    feed.pairChanged(false); // not over: nothing to ask
+    feed.pairChanged(true);
+    feed.pairChanged(true);
+    QCOMPARE(feed.historyQueries(), 2);
+    QTRY_COMPARE(feed.historyQueries(), 3);
+    QCOMPARE(feed.lastQuery().offset, 0);
+    feed.answer(feed.lastQuery(), {finishedGame("p3", "a", "b", 3)}, true);
+    QCOMPARE(cellOf(model, 0, HistoryModel::Pair), u"p3"_s);
+    QTest::qWait(HistoryModel::kFollowIntervalMs + 100);
+    QCOMPARE(feed.historyQueries(), 3);
+
+    // on an older page the list stays put
+    model.showOlder();
+    feed.answer(feed.lastQuery(), {finishedGame("p0", "a", "b", 0)}, false);
+    const int asked = feed.historyQueries();
+    feed.pairChanged(true);
+    QTest::qWait(HistoryModel::kFollowIntervalMs + 100);
+    QCOMPARE(feed.historyQueries(), asked);
+    model.setFollowing(false);
+    model.showNewer();
+    QCOMPARE(feed.historyQueries(), asked + 1);
 }
 
 void TestModels::historyState_data()
