@@ -21,7 +21,7 @@ install(CODE "
 install(FILES resources/pairmatch.env resources/prometheus/prometheus.yml
     resources/prometheus/pairmatch.rules.yml
     DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
-install(FILES README.md docs/operations.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES README.md docs/operations.md docs/history.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
 
 set(CPACK_GENERATOR DEB)
@@ -44,6 +44,9 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS
     "${CMAKE_BINARY_DIR}/shared;${CMAKE_BINARY_DIR}/server")
+# Qt's SQLite driver is a plugin, which dpkg-shlibdeps cannot see: the match history
+# (--history, docs/history.md) needs it. Added to what dpkg-shlibdeps finds.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite")
 # The dashboard on a desktop needs Qt's platform plugins; a server does not.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-qpa-plugins")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

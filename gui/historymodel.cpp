@@ -34,6 +34,10 @@ HistoryModel::HistoryModel(AdminFeed *feed, QObject *parent)
     connect(feed, &AdminFeed::historyAnswered, this, &HistoryModel::onAnswered);
     connect(feed, &AdminFeed::historyCountersReceived, this, &HistoryModel::onCounters);
     connect(feed, &AdminFeed::updatesReceived, this, &HistoryModel::onUpdates);
+    connect(feed, &AdminFeed::snapshotReceived, this, [this](const Snapshot &snapshot) {
+        if (!snapshot.history.isEmpty())
+            onStats(snapshot.history.last());
+    });
     m_follow.setSingleShot(true);
     m_follow.setInterval(kFollowIntervalMs);
     m_follow.callOnTimeout(this, &HistoryModel::followNow);
@@ -206,6 +210,12 @@ void HistoryModel::setFollowing(bool on)
 
 void HistoryModel::onUpdates(const QList<AdminUpdate> &updates)
 {
+    for (auto it = updates.crbegin(); it != updates.crend(); ++it) {
+        if (it->kind == AdminUpdate::Kind::Stats) {
+            onStats(it->stats);
+            break;
+        }
+    }
     const bool over = std::any_of(updates.cbegin(), updates.cend(), [](const AdminUpdate &u) {
         return u.kind == AdminUpdate::Kind::PairChanged && u.pair.state == PairState::Over;
     });
@@ -262,6 +272,21 @@ void HistoryModel::onCounters(const HistoryCounters &counters)
     if (m_counters == counters)
         return;
     m_counters = counters;
+    Q_EMIT stateChanged();
+}
+
+// The counters between answers. Only once an answer said the history is on: with it off
+// the samples say 0 and 0.
+void HistoryModel::onStats(const StatsSample &stats)
+{
+    if (m_off || !m_counters)
+        return;
+    const auto written = quint64(qMax<qint64>(0, stats.historyWritten));
+    const auto failed = quint64(qMax<qint64>(0, stats.historyFailed));
+    if (written == m_counters->written && failed == m_counters->failed)
+        return;
+    m_counters->written = written;
+    m_counters->failed = failed;
     Q_EMIT stateChanged();
 }
 

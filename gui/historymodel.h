@@ -3,7 +3,8 @@
 // it; a filter (userId or pairId) and the paging are part of the query, answered by the
 // server. While following (the History tab is in front), a pair that goes over brings the
 // first page again, at most once every kFollowIntervalMs. Also the history's state as one
-// line: off, or how many rows were written and failed, and the last error.
+// line: off, or how many rows were written and failed (as of the last answer, then live from
+// the stats samples, once a second), and the last error (as of the last answer).
 #pragma once
 
 #include "adminfeed.h"
@@ -68,6 +69,7 @@ private:
     void onAnswered(const HistoryPage &page);
     void onCounters(const HistoryCounters &counters);
     void onUpdates(const QList<AdminUpdate> &updates);
+    void onStats(const StatsSample &stats);
     void followNow();
 
     AdminFeed *m_feed;

@@ -7,6 +7,8 @@
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <algorithm>
+
 namespace pairmatch {
 
 using namespace Qt::StringLiterals;

@@ -358,6 +358,12 @@ void OperatorView::deadPeersClosed(qsizetype count)
     m_counters.deadPeers += quint64(count);
 }
 
+void OperatorView::historyCountersChanged(quint64 written, quint64 failed)
+{
+    m_historyWritten = written;
+    m_historyFailed = failed;
+}
+
 void OperatorView::tick(Millis now)
 {
     const Millis elapsed = qMax<Millis>(1, now - m_lastTick);
@@ -380,6 +386,8 @@ void OperatorView::tick(Millis now)
     const quint64 moves = m_pairs.totalMoves();
     sample.movesPerSecond = double(moves - m_movesAtLastTick) * 1000.0 / double(elapsed);
     m_movesAtLastTick = moves;
+    sample.historyWritten = qint64(m_historyWritten);
+    sample.historyFailed = qint64(m_historyFailed);
     m_history.push_back(sample);
     if (qsizetype(m_history.size()) > kKeptSamples)
         m_history.pop_front();

@@ -63,6 +63,8 @@ public:
     void handshakeRefused(int status);
     // Connections closed for not answering pings.
     void deadPeersClosed(qsizetype count);
+    // The match history's counters as it last reported them (HistoryStore), for the stats.
+    void historyCountersChanged(quint64 written, quint64 failed);
 
     // For /metrics: a text message came in; the output was flushed (see movetimer.h).
     // Inline: they run on the per-move path.
@@ -127,6 +129,8 @@ private:
     std::array<quint32, 60> m_matchesPerSecond {}; // ring, by second
     std::size_t m_matchSlot = 0;
     quint64 m_movesAtLastTick = 0;
+    quint64 m_historyWritten = 0;
+    quint64 m_historyFailed = 0;
     Millis m_lastTick = 0;
 };
 

@@ -111,6 +111,9 @@ bool ServerApp::start()
         }
         m_core->setRecordSink(m_history.get());
         m_historyRequests->setStore(m_history.get());
+        connect(m_history.get(), &HistoryStore::countersChanged, this, [this] {
+            m_core->view().historyCountersChanged(m_history->written(), m_history->failed());
+        });
     }
     m_players = makePlayerListener(*m_core, m_config);
     if (!m_players->listen()) {

@@ -188,7 +188,8 @@ QJsonObject statsJson(const StatsSample &s)
 {
     return {{u"at"_s, s.atMs}, {u"connections"_s, s.connections}, {u"waiting"_s, s.waiting},
         {u"livePairs"_s, s.livePairs}, {u"matchesPerMinute"_s, s.matchesPerMinute},
-        {u"movesPerSecond"_s, s.movesPerSecond}};
+        {u"movesPerSecond"_s, s.movesPerSecond}, {u"historyWritten"_s, s.historyWritten},
+        {u"historyFailed"_s, s.historyFailed}};
 }
 
 StatsSample statsFrom(const QJsonObject &o)
@@ -200,6 +201,8 @@ StatsSample statsFrom(const QJsonObject &o)
     s.livePairs = integer(o, "livePairs"_L1);
     s.matchesPerMinute = o.value("matchesPerMinute"_L1).toDouble();
     s.movesPerSecond = o.value("movesPerSecond"_L1).toDouble();
+    s.historyWritten = integer(o, "historyWritten"_L1);
+    s.historyFailed = integer(o, "historyFailed"_L1);
     return s;
 }
 

@@ -106,6 +106,10 @@ struct StatsSample {
     qint64 livePairs = 0;
     double matchesPerMinute = 0; // over the last 60 s
     double movesPerSecond = 0; // over the last second
+    // The match history (docs/history.md): games kept and games it could not keep, since
+    // start; both 0 with --history off.
+    qint64 historyWritten = 0;
+    qint64 historyFailed = 0;
 
     friend bool operator==(const StatsSample &, const StatsSample &) = default;
 };

@@ -151,15 +151,16 @@ void printUserGames(const QByteArray &userId, const QList<MatchRecord> &rows, bo
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(u"pairmatch-replay"_s);
-    QCoreApplication::setApplicationVersion(QStringLiteral(PAIRMATCH_VERSION));
-
+    // Parsed before the application exists, as pairmatch's: --help names the program, not
+    // the path it was started by.
     const std::vector<ReplayFlag> all = flags();
     const CommandLine line
         = parseCommandLine(argumentsOf(argc, argv), u"pairmatch-replay"_s, description(), all);
     if (line.action != CommandLineAction::Run)
         return *finishCommandLine(line.action, line.text);
+    QCoreApplication app(argc, argv); // Qt SQL finds its SQLite driver through it
+    QCoreApplication::setApplicationName(u"pairmatch-replay"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(PAIRMATCH_VERSION));
     const auto value = [&](FlagIndex i) {
         return line.values[std::size_t(i)];
     };

@@ -34,7 +34,7 @@ fi
 deb=$(ls "$work"/out/pairmatch_"$version"_*.deb)
 echo "built $(basename "$deb")"
 depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libqt6core6 libqt6network6 libqt6websockets6 libssl3 libc6; do
+for lib in libqt6core6 libqt6network6 libqt6websockets6 libqt6sql6 libqt6sql6-sqlite libssl3 libc6; do
     [[ "$depends" == *"$lib "* || "$depends" == *"$lib," || "$depends" == *"$lib" ]] ||
         fail "Depends lacks $lib (dpkg-shlibdeps): $depends"
 done
@@ -42,7 +42,7 @@ done
 
 # 2
 dpkg-deb -c "$deb" | awk '{ print $6 }' >"$work/files"
-expect=(./usr/bin/pairmatch ./usr/bin/pairmatch-bench
+expect=(./usr/bin/pairmatch ./usr/bin/pairmatch-bench ./usr/bin/pairmatch-replay
     ./usr/lib/pairmatch/libpairmatch_server.so.0 ./usr/lib/pairmatch/libpairmatch_shared.so.0
     ./usr/lib/systemd/system/pairmatch.service ./usr/share/man/man1/pairmatch.1.gz
     ./usr/share/doc/pairmatch/examples/pairmatch.env ./usr/share/doc/pairmatch/copyright)
@@ -92,7 +92,8 @@ unit=$root/usr/lib/systemd/system/pairmatch.service
 for line in 'ExecStart=/usr/bin/pairmatch --no-gui' 'Restart=on-failure' 'DynamicUser=yes' \
     'NoNewPrivileges=yes' 'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' \
     'CapabilityBoundingSet=' 'ExecReload=/bin/kill -HUP $MAINPID' \
-    'EnvironmentFile=-/etc/default/pairmatch'; do
+    'EnvironmentFile=-/etc/default/pairmatch' 'StateDirectory=pairmatch' \
+    'Environment=PAIRMATCH_HISTORY=/var/lib/pairmatch/history.sqlite'; do
     grep -qxF -- "$line" "$unit" || fail "the unit lacks '$line'"
 done
 nofile=$(sed -n 's/^LimitNOFILE=//p' "$unit")

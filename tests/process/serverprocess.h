@@ -10,6 +10,8 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <functional>
+
 namespace pairmatch::test {
 
 class ServerProcess final
@@ -31,6 +33,11 @@ public:
 
     void start(
         const QStringList &arguments, const QProcessEnvironment &environment = cleanEnvironment());
+    // Before start(): runs in the child between fork and exec (setrlimit, signal dispositions).
+    void setChildProcessModifier(const std::function<void()> &modifier)
+    {
+        m_process.setChildProcessModifier(modifier);
+    }
     // Before start(): the child's stdin reads this file (a terminal, /dev/null...).
     void setStandardInputFile(const QString &path) { m_process.setStandardInputFile(path); }
     // Waits for the first stdout line and checks it is `listening on ws://HOST:PORT`.

@@ -91,7 +91,7 @@ ClusterState sampleCluster(bool up)
 
 StatsSample sampleStats(qint64 atMs)
 {
-    return {atMs, 2000, 17, 990, 2412.5, 485126.25};
+    return {atMs, 2000, 17, 990, 2412.5, 485126.25, 7300, 12};
 }
 
 // A sample update of each kind, with the field that kind carries.

@@ -54,6 +54,16 @@ public:
         u.pair.state = over ? PairState::Over : PairState::Started;
         deliverUpdates({u});
     }
+    // A stats sample with these history counters.
+    void stats(qint64 written, qint64 failed)
+    {
+        AdminUpdate u;
+        u.seq = ++m_seq;
+        u.kind = AdminUpdate::Kind::Stats;
+        u.stats.historyWritten = written;
+        u.stats.historyFailed = failed;
+        deliverUpdates({u});
+    }
     int historyQueries() const
     {
         return int(std::count_if(commands.cbegin(), commands.cend(),
@@ -84,6 +94,7 @@ private Q_SLOTS:
     void historyPaging();
     void historyFilterAsksTheServer();
     void historyFollowsGamesThatEnd();
+    void historyCountersFollowStats();
     void historyState_data();
     void historyState();
     void outcomeText_data();
@@ -255,6 +266,30 @@ void TestModels::historyFollowsGamesThatEnd()
     model.setFollowing(false);
     model.showNewer();
     QCOMPARE(feed.historyQueries(), asked + 1);
+}
+
+// Between answers the counters come with the stats samples; the last error with the answers.
+void TestModels::historyCountersFollowStats()
+{
+    ScriptedFeed feed;
+    HistoryModel model(&feed);
+    QSignalSpy changed(&model, &HistoryModel::stateChanged);
+    feed.stats(5, 0); // before any answer: not known to be on
+    QCOMPARE(changed.size(), 0);
+    feed.start();
+    feed.answer(feed.lastQuery(), {}, false, HistoryCounters {5, 1, u"disk I/O error"_s});
+    QCOMPARE(model.stateText(), u"5 written, 1 failed: disk I/O error"_s);
+    changed.clear();
+    feed.stats(7, 1);
+    QCOMPARE(model.stateText(), u"7 written, 1 failed: disk I/O error"_s);
+    QCOMPARE(changed.size(), 1);
+    feed.stats(7, 1); // no change, no signal
+    QCOMPARE(changed.size(), 1);
+    // off: the samples' zeros are no counters
+    model.refresh();
+    feed.answer(feed.lastQuery(), {}, false, std::nullopt, u"history is off"_s);
+    feed.stats(0, 0);
+    QCOMPARE(model.stateText(), u"history off"_s);
 }
 
 void TestModels::historyState_data()
