@@ -27,7 +27,7 @@ void HistoryRequests::setBackend(Backend backend)
     m_early.clear();
     const QHash<quint64, Pending> orphaned = std::exchange(m_pending, {});
     for (const Pending &pending : orphaned) {
-        HistoryAnswer answer = offAnswer({});
+        HistoryAnswer answer = offAnswer(pending.query);
         if (isOn())
             answer.page.error = u"the history was replaced before it answered"_s;
         answerLater(pending.asker, pending.reply, std::move(answer));
@@ -83,7 +83,7 @@ void HistoryRequests::ask(const HistoryQuery &query, const QObject *asker, Reply
         answerLater(asker, std::move(reply), std::move(answer));
         return;
     }
-    m_pending.insert(ticket, Pending {asker, std::move(reply)});
+    m_pending.insert(ticket, Pending {asker, std::move(reply), query});
 }
 
 void HistoryRequests::onAnswered(quint64 ticket, const HistoryPage &page)
@@ -114,7 +114,7 @@ void HistoryRequests::answerLater(const QObject *asker, Reply reply, HistoryAnsw
 {
     QMetaObject::invokeMethod(
         this,
-        [pending = Pending {asker, std::move(reply)}, page = std::move(answer)]() mutable {
+        [pending = Pending {asker, std::move(reply), {}}, page = std::move(answer)]() mutable {
             if (!pending.asker)
                 return;
             pending.reply(page);

@@ -63,6 +63,7 @@ private:
     struct Pending {
         QPointer<const QObject> asker;
         Reply reply;
+        HistoryQuery query;
     };
 
     void answerLater(const QObject *asker, Reply reply, HistoryAnswer answer);
