@@ -35,8 +35,8 @@ deb=$(ls "$work"/out/pairmatch_"$version"_*.deb)
 echo "built $(basename "$deb")"
 depends=$(dpkg-deb -f "$deb" Depends)
 for lib in libqt6core6 libqt6network6 libqt6websockets6 libqt6sql6 libqt6sql6-sqlite libssl3 libc6; do
-    [[ "$depends" == *"$lib "* || "$depends" == *"$lib," || "$depends" == *"$lib" ]] ||
-        fail "Depends lacks $lib (dpkg-shlibdeps): $depends"
+    [[ "$depends" == *"$lib "* || "$depends" == *"$lib,"* || "$depends" == *"$lib" ]] ||
+        fail "Depends lacks $lib (dpkg-shlibdeps, CPACK_DEBIAN_PACKAGE_DEPENDS): $depends"
 done
 [[ "$depends" != *pairmatch* ]] || fail "Depends names the package's own libraries: $depends"
 
