@@ -67,10 +67,13 @@ void AdminClient::onText(const QString &text)
     QList<AdminUpdate> updates;
     AdminResult result;
     AdminError error;
+    HistoryAnswer history;
     if (fromJson(o, snapshot)) {
         deliverSnapshot(snapshot);
     } else if (fromJson(o, updates)) {
         deliverUpdates(std::move(updates));
+    } else if (fromJson(o, history)) {
+        deliverHistory(history);
     } else if (fromJson(o, result)) {
         deliverResult(result);
     } else if (fromJson(o, error)) {
@@ -81,8 +84,15 @@ void AdminClient::onText(const QString &text)
 void AdminClient::submit(const AdminCommand &command)
 {
     if (!isConnected()) {
-        Q_EMIT actionFinished(QString(adminCommandName(command.kind)), false,
-            u"not connected to %1"_s.arg(m_url.toString()));
+        const QString why = u"not connected to %1"_s.arg(m_url.toString());
+        if (command.kind == AdminCommand::Kind::History) {
+            HistoryAnswer answer;
+            answer.page.query = command.query;
+            answer.page.error = why;
+            deliverHistory(answer);
+            return;
+        }
+        Q_EMIT actionFinished(QString(adminCommandName(command.kind)), false, why);
         return;
     }
     m_socket.sendTextMessage(

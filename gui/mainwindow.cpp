@@ -6,6 +6,8 @@
 #include "disconnectmodel.h"
 #include "eventmodel.h"
 #include "filterproxy.h"
+#include "historymodel.h"
+#include "movemodel.h"
 #include "pairmodel.h"
 #include "queuemodel.h"
 #include "ratechart.h"
@@ -21,6 +23,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -77,6 +80,8 @@ MainWindow::MainWindow(AdminFeed *feed, QWidget *parent)
     m_disconnects = new DisconnectModel(feed, this);
     m_events = new EventModel(feed, this);
     m_cluster = new ClusterModel(feed, this);
+    m_history = new HistoryModel(feed, this);
+    m_moves = new MoveModel(this);
     setStyleSheet(dashboardStyleSheet());
     setWindowIcon(dashboardIcon());
     buildUi();
@@ -84,6 +89,7 @@ MainWindow::MainWindow(AdminFeed *feed, QWidget *parent)
     connect(feed, &AdminFeed::updatesReceived, this, &MainWindow::onUpdates);
     connect(feed, &AdminFeed::actionFinished, this, &MainWindow::onActionFinished);
     connect(feed, &AdminFeed::connectionChanged, this, &MainWindow::onConnectionChanged);
+    connect(feed, &AdminFeed::historyAnswered, this, &MainWindow::onHistoryPage);
     setWindowTitle(u"pairmatch dashboard — %1"_s.arg(feed->source()));
     resize(1280, 800);
 }
@@ -217,6 +223,7 @@ void MainWindow::buildUi()
         row->addWidget(kind);
     }
     auto *logs = new QTabWidget;
+    m_logs = logs;
     logs->addTab(titled(QString(), eventView, eventFilters), u"Events"_s);
     logs->addTab(titled(QString(), disconnectView, disconnectFilters), u"Forced disconnects"_s);
 
@@ -231,6 +238,10 @@ void MainWindow::buildUi()
         m_clusterLine->setText(ClusterModel::summary(state));
     });
     logs->addTab(titled(QString(), clusterView, m_clusterLine), u"Cluster"_s);
+    QWidget *historyTab = buildHistoryTab();
+    logs->addTab(historyTab, u"History"_s);
+    connect(logs, &QTabWidget::currentChanged, this,
+        [this, logs, historyTab] { m_history->setFollowing(logs->currentWidget() == historyTab); });
 
     auto *vertical = new QSplitter(Qt::Vertical);
     vertical->addWidget(tables);
@@ -370,6 +381,168 @@ void MainWindow::copyPairId()
     const QModelIndexList rows = m_pairView->selectionModel()->selectedRows();
     if (!rows.isEmpty())
         QApplication::clipboard()->setText(rows.first().data(KeyRole).toString());
+}
+
+// Finished games, newest first, a page at a time: filter, paging and refresh ask the server;
+// opening a game (double-click, Enter) shows its moves beside the list.
+QWidget *MainWindow::buildHistoryTab()
+{
+    auto *tab = new QWidget;
+    tab->setObjectName(u"historyTab"_s);
+    auto *layout = new QVBoxLayout(tab);
+    layout->setContentsMargins(4, 4, 4, 4);
+
+    auto *controls = new QHBoxLayout;
+    m_historyField = new QComboBox;
+    m_historyField->addItem(u"userId"_s, int(HistoryModel::FilterField::UserId));
+    m_historyField->addItem(u"pairId"_s, int(HistoryModel::FilterField::PairId));
+    m_historyField->setToolTip(u"Which id the filter matches (on the server)"_s);
+    m_historyFilter = new QLineEdit;
+    m_historyFilter->setPlaceholderText(u"Games of this userId (Enter)"_s);
+    m_historyFilter->setClearButtonEnabled(true);
+    auto *refresh = new QPushButton(u"Refresh"_s);
+    refresh->setObjectName(u"historyRefresh"_s);
+    refresh->setToolTip(u"Ask the server for this page again"_s);
+    m_historyNewer = new QPushButton(u"◀ Newer"_s);
+    m_historyNewer->setObjectName(u"historyNewer"_s);
+    m_historyOlder = new QPushButton(u"Older ▶"_s);
+    m_historyOlder->setObjectName(u"historyOlder"_s);
+    m_historyPage = new QLabel;
+    m_historyPage->setObjectName(u"historyPage"_s);
+    m_historyState = new QLabel;
+    m_historyState->setObjectName(u"historyState"_s);
+    m_historyState->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    controls->addWidget(m_historyField);
+    controls->addWidget(m_historyFilter, 1);
+    controls->addWidget(refresh);
+    controls->addWidget(m_historyNewer);
+    controls->addWidget(m_historyPage);
+    controls->addWidget(m_historyOlder);
+    controls->addSpacing(16);
+    controls->addWidget(m_historyState, 2);
+    layout->addLayout(controls);
+
+    connect(m_historyFilter, &QLineEdit::returnPressed, this, &MainWindow::applyHistoryFilter);
+    connect(m_historyField, &QComboBox::currentIndexChanged, this, [this] {
+        m_historyFilter->setPlaceholderText(
+            u"Games of this %1 (Enter)"_s.arg(m_historyField->currentText()));
+        if (!m_historyFilter->text().isEmpty())
+            applyHistoryFilter();
+    });
+    // The clear button: all games again.
+    connect(m_historyFilter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        if (text.isEmpty())
+            applyHistoryFilter();
+    });
+    connect(refresh, &QPushButton::clicked, m_history, &HistoryModel::refresh);
+    connect(m_historyNewer, &QPushButton::clicked, m_history, &HistoryModel::showNewer);
+    connect(m_historyOlder, &QPushButton::clicked, m_history, &HistoryModel::showOlder);
+    connect(m_history, &HistoryModel::stateChanged, this, &MainWindow::showHistoryState);
+
+    m_historyView = new QTableView;
+    m_historyView->setObjectName(u"historyView"_s);
+    m_historyView->setModel(m_history);
+    m_historyView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_historyView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_historyView->setAlternatingRowColors(true);
+    m_historyView->setWordWrap(false);
+    m_historyView->verticalHeader()->hide();
+    m_historyView->verticalHeader()->setDefaultSectionSize(
+        m_historyView->fontMetrics().height() + 6);
+    m_historyView->horizontalHeader()->setStretchLastSection(true);
+    m_historyView->setToolTip(u"Double-click or Enter: the game's moves"_s);
+    sizeColumns(m_historyView,
+        {u"2026-12-31 23:59:59"_s, u"XXXXXXXX…"_s, u"123456"_s, u"a_long_name vs a_long_name"_s,
+            u"none (a_long_name left)"_s});
+    connect(m_historyView, &QTableView::activated, this,
+        [this](const QModelIndex &index) { openHistoryGame(index.row()); });
+
+    m_moveView = new QTableView;
+    m_moveView->setObjectName(u"moveView"_s);
+    m_moveView->setModel(m_moves);
+    m_moveView->setAlternatingRowColors(true);
+    m_moveView->setWordWrap(false);
+    m_moveView->verticalHeader()->hide();
+    m_moveView->verticalHeader()->setDefaultSectionSize(m_moveView->fontMetrics().height() + 6);
+    m_moveView->horizontalHeader()->setStretchLastSection(true);
+    sizeColumns(m_moveView, {u"123456"_s, u"a_long_name"_s});
+    m_moveTitle = new QLabel(u"Open a game to see its moves"_s);
+    m_moveTitle->setObjectName(u"moveTitle"_s);
+    m_moveTitle->setWordWrap(true);
+
+    auto *split = new QSplitter(Qt::Horizontal);
+    split->addWidget(m_historyView);
+    split->addWidget(titled(u"Moves"_s, m_moveView, m_moveTitle));
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split, 1);
+    showHistoryState();
+    return tab;
+}
+
+void MainWindow::showHistoryTab()
+{
+    m_logs->setCurrentWidget(findChild<QWidget *>(u"historyTab"_s));
+}
+
+void MainWindow::applyHistoryFilter()
+{
+    m_history->setFilter(
+        HistoryModel::FilterField(m_historyField->currentData().toInt()), m_historyFilter->text());
+}
+
+void MainWindow::showHistoryState()
+{
+    m_historyState->setText(m_history->stateText());
+    m_historyPage->setText(m_history->pageText());
+    m_historyNewer->setEnabled(m_history->hasNewer());
+    m_historyOlder->setEnabled(m_history->hasOlder());
+}
+
+QString MainWindow::historyStateText() const
+{
+    return m_historyState->text();
+}
+
+QString MainWindow::moveTitleText() const
+{
+    return m_moveTitle->text();
+}
+
+void MainWindow::openHistoryGame(int row)
+{
+    if (row < 0 || row >= m_history->rowCount())
+        return;
+    HistoryQuery q;
+    q.pairId = m_history->recordAt(row).pairId;
+    q.limit = 1;
+    q.withMoves = true;
+    m_openQuery = q;
+    m_moveTitle->setText(u"Asking for the moves of %1…"_s.arg(QString::fromUtf8(q.pairId)));
+    m_feed->queryHistory(q);
+}
+
+void MainWindow::onHistoryPage(const HistoryPage &page)
+{
+    if (!page.query.withMoves || page.query != m_openQuery)
+        return; // a page of the list: the history model's
+    const QString pairId = QString::fromUtf8(page.query.pairId);
+    if (!page.error.isEmpty() || page.rows.isEmpty()) {
+        m_moves->clear();
+        m_moveTitle->setText(page.error.isEmpty()
+                ? u"Pair %1 is not in the history"_s.arg(pairId)
+                : u"The moves of %1 could not be read: %2"_s.arg(pairId, page.error));
+        return;
+    }
+    const MatchRecord &game = page.rows.first();
+    m_moves->setRecord(game);
+    QString title = u"%1 · %2 vs %3 · %4 · %5 moves"_s
+                        .arg(pairId, QString::fromUtf8(game.userIds[0]),
+                            QString::fromUtf8(game.userIds[1]), HistoryModel::outcomeText(game))
+                        .arg(game.moveCount);
+    if (game.firstSeq > 1)
+        title += u" (those before seq %1 were not kept)"_s.arg(game.firstSeq);
+    m_moveTitle->setText(title);
 }
 
 void MainWindow::onSnapshot(const Snapshot &snapshot)

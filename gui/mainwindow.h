@@ -1,6 +1,8 @@
 // The operator dashboard: counters and a rate chart on top; queues, pairs and sessions side
-// by side; forced disconnects and the event log below. Actions: kick a session, expire a
-// pair, drain. It knows the server only through an AdminFeed, in-process or attached.
+// by side; forced disconnects, the event log, the cluster and the match history (finished
+// games, paged and filtered by the server, each with its moves) below. Actions: kick a
+// session, expire a pair, drain. It knows the server only through an AdminFeed, in-process or
+// attached.
 #pragma once
 
 #include "adminfeed.h"
@@ -16,6 +18,8 @@ class QAction;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
+class QTabWidget;
 class QTableView;
 QT_END_NAMESPACE
 
@@ -25,6 +29,8 @@ class ClusterModel;
 class DisconnectModel;
 class EventModel;
 class FilterProxy;
+class HistoryModel;
+class MoveModel;
 class PairModel;
 class QueueModel;
 class RateChart;
@@ -50,6 +56,16 @@ public:
     DisconnectModel *disconnectModel() const { return m_disconnects; }
     EventModel *eventModel() const { return m_events; }
     ClusterModel *clusterModel() const { return m_cluster; }
+    HistoryModel *historyModel() const { return m_history; }
+    MoveModel *moveModel() const { return m_moves; }
+    QTableView *historyView() const { return m_historyView; }
+    QTableView *moveView() const { return m_moveView; }
+    QComboBox *historyFilterField() const { return m_historyField; }
+    QLineEdit *historyFilter() const { return m_historyFilter; }
+    // "history off", "12 written, 0 failed", ... as the History tab shows it.
+    QString historyStateText() const;
+    // What the moves pane says: whose moves it shows, or why none.
+    QString moveTitleText() const;
     QTableView *sessionView() const { return m_sessionView; }
     QTableView *pairView() const { return m_pairView; }
     QAction *kickAction() const { return m_kick; }
@@ -61,6 +77,10 @@ public:
     void kickSelectedSession();
     void expireSelectedPair();
     void toggleDrain(bool on);
+    // Asks the server for this history row's game with its moves; the moves pane shows them.
+    void openHistoryGame(int row);
+    // Brings the History tab to the front.
+    void showHistoryTab();
 
 private:
     void buildUi();
@@ -76,6 +96,10 @@ private:
     void showCounters(const StatsSample &stats);
     void showDraining(bool draining);
     void copyPairId();
+    QWidget *buildHistoryTab();
+    void applyHistoryFilter();
+    void showHistoryState();
+    void onHistoryPage(const HistoryPage &page);
 
     AdminFeed *m_feed;
     ServerClock m_clock;
@@ -108,6 +132,20 @@ private:
     QAction *m_expire = nullptr;
     QAction *m_drain = nullptr;
     QAction *m_copyPair = nullptr;
+
+    QTabWidget *m_logs = nullptr;
+    HistoryModel *m_history = nullptr;
+    MoveModel *m_moves = nullptr;
+    QTableView *m_historyView = nullptr;
+    QTableView *m_moveView = nullptr;
+    QComboBox *m_historyField = nullptr;
+    QLineEdit *m_historyFilter = nullptr;
+    QLabel *m_historyState = nullptr;
+    QLabel *m_historyPage = nullptr;
+    QLabel *m_moveTitle = nullptr;
+    QPushButton *m_historyOlder = nullptr;
+    QPushButton *m_historyNewer = nullptr;
+    HistoryQuery m_openQuery; // the game asked for the moves pane (withMoves)
 };
 
 } // namespace pairmatch

@@ -29,6 +29,10 @@ AdminReply runAdminCommand(ServerCore &core, const AdminCommand &command)
     }
     case AdminCommand::Kind::Snapshot:
         return core.view().snapshot();
+    case AdminCommand::Kind::History:
+        Q_ASSERT_X(false, "runAdminCommand", "history goes to HistoryRequests");
+        result.message = u"the match history answers history, not runAdminCommand"_s;
+        break;
     }
     return result;
 }

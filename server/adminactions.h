@@ -14,6 +14,7 @@ class ServerCore;
 // The answer to a command: what an action did, or for `snapshot` the whole state.
 using AdminReply = std::variant<AdminResult, Snapshot>;
 
+// Every command but `history`, which the match history answers later (historyrequests.h).
 AdminReply runAdminCommand(ServerCore &core, const AdminCommand &command);
 
 } // namespace pairmatch

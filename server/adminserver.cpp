@@ -1,6 +1,7 @@
 #include "adminserver.h"
 
 #include "adminactions.h"
+#include "historyrequests.h"
 #include "logging.h"
 #include "servercore.h"
 #include "textframe.h"
@@ -98,6 +99,7 @@ void AdminServer::close()
 void AdminServer::onOpened(QWebSocket *webSocket, QTcpSocket *tcpSocket, const Route &)
 {
     auto client = std::make_unique<Client>();
+    client->id = ++m_lastClientId;
     client->backlogLimit = m_maxBacklogBytes;
     client->webSocket = webSocket;
     client->tcpSocket = tcpSocket;
@@ -126,6 +128,10 @@ void AdminServer::onCommand(Client &client, const QString &text)
         send(client, compact(toJson(error)));
         return;
     }
+    if (command.kind == AdminCommand::Kind::History) {
+        askHistory(client, command.query);
+        return;
+    }
     const AdminReply reply = runAdminCommand(m_core, command);
     if (const auto *snapshot = std::get_if<Snapshot>(&reply)) {
         client.batch.clear(); // the snapshot holds them
@@ -133,6 +139,18 @@ void AdminServer::onCommand(Client &client, const QString &text)
     } else {
         send(client, compact(toJson(std::get<AdminResult>(reply))));
     }
+}
+
+void AdminServer::askHistory(Client &client, const HistoryQuery &query)
+{
+    if (!m_history) {
+        send(client, compact(toJson(HistoryRequests::offAnswer(query))));
+        return;
+    }
+    m_history->ask(query, this, [this, id = client.id](const HistoryAnswer &answer) {
+        if (Client *c = clientOf(id))
+            send(*c, compact(toJson(answer)));
+    });
 }
 
 void AdminServer::onUpdate(const AdminUpdate &update)
@@ -206,6 +224,15 @@ void AdminServer::drop(QWebSocket *webSocket)
         disconnect(&m_core.view(), &OperatorView::updated, this, &AdminServer::onUpdate);
         m_core.view().removeObserver();
     }
+}
+
+AdminServer::Client *AdminServer::clientOf(quint64 id)
+{
+    for (const auto &client : m_clients) {
+        if (client->id == id)
+            return client.get();
+    }
+    return nullptr;
 }
 
 AdminServer::Client *AdminServer::clientOf(QWebSocket *webSocket)

@@ -2,10 +2,12 @@
 // whose only endpoint /admin requires `Authorization: Bearer <token>` at the handshake (401
 // before any WebSocket opens). Each client gets one snapshot, then every update, batched
 // every 50 ms; it may send the commands of admincommands.h. A client that cannot keep up is
-// dropped: it never slows the players down.
+// dropped: it never slows the players down. `history` is answered to the client that asked,
+// when the match history has the page (historyrequests.h); a client gone by then gets nothing.
 #pragma once
 
 #include "adminmessages.h"
+#include "matchhistory.h"
 #include "serverconfig.h"
 #include "wsserver.h"
 
@@ -23,6 +25,7 @@ QT_END_NAMESPACE
 
 namespace pairmatch {
 
+class HistoryRequests;
 class ServerCore;
 
 class AdminServer final : public QObject
@@ -37,6 +40,9 @@ public:
     Q_DISABLE_COPY_MOVE(AdminServer)
 
     bool listen();
+    // Where `history` goes; none (the default): every `history` is answered "history is off".
+    // It must outlive this server.
+    void setHistory(HistoryRequests *history) { m_history = history; }
     // What the admin port answers to plain HTTP (no token): /metrics, /healthz, /readyz.
     void setHttpHandler(WsServer::HttpHandler handler)
     {
@@ -57,6 +63,7 @@ public:
 
 private:
     struct Client {
+        quint64 id = 0; // for answers that come later: never reused
         QWebSocket *webSocket = nullptr;
         QPointer<QTcpSocket> tcpSocket;
         QByteArray batch; // serialized updates waiting for the next flush, comma-separated
@@ -71,6 +78,8 @@ private:
     void sendSnapshot(Client &client, const Snapshot &snapshot);
     void drop(QWebSocket *webSocket);
     Client *clientOf(QWebSocket *webSocket);
+    Client *clientOf(quint64 id);
+    void askHistory(Client &client, const HistoryQuery &query);
 
     ServerCore &m_core;
     QByteArray m_token;
@@ -78,6 +87,8 @@ private:
     WsServer m_listener;
     std::vector<std::unique_ptr<Client>> m_clients;
     QTimer m_flushTimer;
+    HistoryRequests *m_history = nullptr;
+    quint64 m_lastClientId = 0;
 };
 
 } // namespace pairmatch

@@ -1,6 +1,7 @@
 #include "feedpublisher.h"
 
 #include "adminactions.h"
+#include "historyrequests.h"
 #include "servercore.h"
 
 namespace pairmatch {
@@ -73,6 +74,15 @@ void FeedPublisher::sendSnapshot()
 
 void FeedPublisher::submit(const AdminCommand &command)
 {
+    if (command.kind == AdminCommand::Kind::History) {
+        if (!m_history) {
+            Q_EMIT historyReady(HistoryRequests::offAnswer(command.query));
+            return;
+        }
+        m_history->ask(command.query, this,
+            [this](const HistoryAnswer &answer) { Q_EMIT historyReady(answer); });
+        return;
+    }
     const AdminReply reply = runAdminCommand(m_core, command);
     if (const auto *snapshot = std::get_if<Snapshot>(&reply)) {
         m_pending.clear();

@@ -4,7 +4,8 @@
 // when the dashboard has applied the last one, and no sooner than a frame later. What the
 // dashboard has not taken yet stays bounded; past a snapshot's worth it is dropped and a
 // fresh snapshot goes instead. Operator commands come back the same way and are carried
-// out here, on the server's thread (adminactions.h, as for the admin API).
+// out here, on the server's thread (adminactions.h, as for the admin API); `history` goes to
+// the match history and its answer comes back when the history has it (historyrequests.h).
 //
 // The two ends meet only in queued signals (Quassel's internal peer): InProcessFeed on the
 // dashboard's thread connects to these signals and slots, and nothing else crosses.
@@ -20,6 +21,7 @@
 
 namespace pairmatch {
 
+class HistoryRequests;
 class ServerCore;
 
 class FeedPublisher final : public QObject
@@ -34,18 +36,24 @@ public:
     ~FeedPublisher() override;
     Q_DISABLE_COPY_MOVE(FeedPublisher)
 
+    // Where `history` goes; none (the default): it is answered "history is off". It must
+    // outlive this publisher.
+    void setHistory(HistoryRequests *history) { m_history = history; }
+
     // Slots for the dashboard's end (queued from its thread).
     // Starts observing: snapshotReady(), then batchReady() as changes come.
     void start();
     // The dashboard applied the last batch (or snapshot): the next may go.
     void acknowledge();
-    // Carries out an operator command: resultReady(), or snapshotReady() for `snapshot`.
+    // Carries out an operator command: resultReady(), snapshotReady() for `snapshot`,
+    // historyReady() for `history` (later, when the history has answered).
     void submit(const pairmatch::AdminCommand &command);
 
 Q_SIGNALS:
     void snapshotReady(const pairmatch::Snapshot &snapshot);
     void batchReady(const QList<pairmatch::AdminUpdate> &updates);
     void resultReady(const pairmatch::AdminResult &result);
+    void historyReady(const pairmatch::HistoryAnswer &answer);
 
 private:
     void onUpdate(const AdminUpdate &update);
@@ -53,6 +61,7 @@ private:
     void sendSnapshot();
 
     ServerCore &m_core;
+    HistoryRequests *m_history = nullptr;
     UpdateCoalescer m_pending;
     QTimer m_next; // holds the next batch until a frame after the last
     QElapsedTimer m_sinceLast;

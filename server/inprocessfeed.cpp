@@ -20,6 +20,7 @@ void InProcessFeed::attach(FeedPublisher *publisher)
     connect(publisher, &FeedPublisher::snapshotReady, this, &InProcessFeed::onSnapshot, queued);
     connect(publisher, &FeedPublisher::batchReady, this, &InProcessFeed::onBatch, queued);
     connect(publisher, &FeedPublisher::resultReady, this, &InProcessFeed::deliverResult, queued);
+    connect(publisher, &FeedPublisher::historyReady, this, &InProcessFeed::deliverHistory, queued);
 }
 
 InProcessFeed::~InProcessFeed() = default;

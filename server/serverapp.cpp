@@ -3,6 +3,7 @@
 #include "adminserver.h"
 #include "clusternode.h"
 #include "commandline.h"
+#include "historyrequests.h"
 #include "historystore.h"
 #include "logging.h"
 #include "opsendpoints.h"
@@ -47,6 +48,7 @@ ServerApp::ServerApp(const ServerConfig &config, QObject *parent)
     : QObject(parent)
     , m_config(withInstance(config))
     , m_core(std::make_unique<ServerCore>(m_config, m_clock))
+    , m_historyRequests(std::make_unique<HistoryRequests>())
 {
     m_deadline.setSingleShot(true);
     m_deadline.callOnTimeout(this, [this] {
@@ -108,6 +110,7 @@ bool ServerApp::start()
             return false;
         }
         m_core->setRecordSink(m_history.get());
+        m_historyRequests->setStore(m_history.get());
         connect(m_history.get(), &HistoryStore::countersChanged, this, [this] {
             m_core->view().historyCountersChanged(m_history->written(), m_history->failed());
         });
@@ -122,6 +125,7 @@ bool ServerApp::start()
     if (m_config.adminPort >= 0) {
         m_admin = std::make_unique<AdminServer>(*m_core, m_config);
         m_admin->setHttpHandler(m_ops->handler());
+        m_admin->setHistory(m_historyRequests.get());
         if (!m_admin->listen()) {
             m_error = u"admin API: "_s + m_admin->errorString();
             return false;

@@ -15,6 +15,7 @@
 namespace pairmatch {
 
 class AdminServer;
+class HistoryRequests;
 class HistoryStore;
 class OpsEndpoints;
 class ServerCore;
@@ -42,6 +43,9 @@ public:
     int exitCode() const { return m_exitCode; }
 
     ServerCore &core() { return *m_core; }
+    // The operators' queries of the match history (the admin API's and the in-process
+    // dashboard's `history`).
+    HistoryRequests &historyRequests() { return *m_historyRequests; }
     // The match history, once started; null with --history off.
     HistoryStore *history() const { return m_history.get(); }
     // ws://HOST:PORT (or wss://) of the players' port, once listening.
@@ -69,6 +73,7 @@ private:
     // Before the core: destroyed after it, so the records of its last pairs are written.
     std::unique_ptr<HistoryStore> m_history;
     std::unique_ptr<ServerCore> m_core;
+    std::unique_ptr<HistoryRequests> m_historyRequests;
     std::unique_ptr<WsServer> m_players;
     std::unique_ptr<OpsEndpoints> m_ops;
     std::unique_ptr<AdminServer> m_admin;

@@ -62,6 +62,7 @@ void ServerThread::run()
         return;
     }
     FeedPublisher publisher(app.core());
+    publisher.setHistory(&app.historyRequests());
     if (m_feed)
         m_feed->attach(&publisher);
     m_url = app.playersUrl();

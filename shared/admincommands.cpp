@@ -17,6 +17,7 @@ constexpr std::array<QLatin1StringView, kAdminCommandKindCount> kCommandNames {
     "drain"_L1,
     "undrain"_L1,
     "snapshot"_L1,
+    "history"_L1,
 };
 
 constexpr std::array<QLatin1StringView, kAdminErrorCodeCount> kErrorCodeNames {
@@ -26,7 +27,13 @@ constexpr std::array<QLatin1StringView, kAdminErrorCodeCount> kErrorCodeNames {
 };
 
 // JSON numbers are doubles: session ids are exact up to 2^53.
-constexpr double kMaxSessionId = 9007199254740992.0;
+constexpr double kMaxExactInteger = 9007199254740992.0;
+constexpr double kMaxSessionId = kMaxExactInteger;
+
+bool isCount(double d)
+{
+    return d >= 0 && d <= kMaxExactInteger && d == std::floor(d);
+}
 
 template <std::size_t N>
 std::optional<std::size_t> indexOf(const std::array<QLatin1StringView, N> &names, QStringView name)
@@ -43,6 +50,39 @@ bool refuse(AdminError *error, AdminError::Code code, const QString &message)
     if (error)
         *error = AdminError {code, message};
     return false;
+}
+
+// The fields of a `history` command, each with what it must be (matchhistory.h).
+struct HistoryField {
+    QLatin1StringView name;
+    QLatin1StringView rule;
+};
+constexpr std::array<HistoryField, 5> kHistoryFields {{
+    {"userId"_L1, "a string"_L1},
+    {"pairId"_L1, "a string"_L1},
+    {"offset"_L1, "an integer from 0 to 2147483647"_L1},
+    {"limit"_L1, "an integer from 1 to 200"_L1},
+    {"withMoves"_L1, "true or false"_L1},
+}};
+static_assert(kMaxHistoryLimit == 200, "kHistoryFields names the limit");
+
+// A `history` command's query, or the bad_request that names its first malformed field. Each
+// field is read alone by the history's own codec, so the rules are the codec's.
+bool readHistoryQuery(const QJsonObject &o, HistoryQuery &query, AdminError *error)
+{
+    for (const HistoryField &field : kHistoryFields) {
+        const QJsonValue value = o.value(field.name);
+        HistoryQuery one;
+        if (!value.isUndefined() && !fromJson(QJsonObject {{field.name, value}}, one)) {
+            return refuse(error, AdminError::Code::BadRequest,
+                u"history: \"%1\" must be %2."_s.arg(field.name, field.rule));
+        }
+    }
+    if (!fromJson(o, query)) {
+        return refuse(error, AdminError::Code::BadRequest,
+            u"history: a malformed query (fields: userId, pairId, offset, limit, withMoves)."_s);
+    }
+    return true;
 }
 
 } // namespace
@@ -71,6 +111,11 @@ QJsonObject toJson(const AdminCommand &c)
         o.insert(u"sessionId"_s, qint64(c.sessionId));
     else if (c.kind == AdminCommand::Kind::Expire)
         o.insert(u"pairId"_s, c.pairId);
+    else if (c.kind == AdminCommand::Kind::History) {
+        const QJsonObject query = toJson(c.query);
+        for (auto it = query.begin(); it != query.end(); ++it)
+            o.insert(it.key(), it.value());
+    }
     return o;
 }
 
@@ -96,9 +141,9 @@ bool fromJson(const QJsonObject &o, AdminCommand &c, AdminError *error)
     const std::optional<AdminCommand::Kind> kind = adminCommandKindFromName(name);
     if (!kind) {
         return refuse(error, AdminError::Code::UnknownCommand,
-            u"Commands: kick, expire, drain, undrain, snapshot."_s);
+            u"Commands: kick, expire, drain, undrain, snapshot, history."_s);
     }
-    AdminCommand decoded {*kind, 0, {}};
+    AdminCommand decoded {*kind, 0, {}, {}};
     if (*kind == AdminCommand::Kind::Kick) {
         const double id = o.value("sessionId"_L1).toDouble(-1);
         if (!(id >= 1 && id <= kMaxSessionId && id == std::floor(id))) {
@@ -112,6 +157,9 @@ bool fromJson(const QJsonObject &o, AdminCommand &c, AdminError *error)
             return refuse(
                 error, AdminError::Code::BadRequest, u"expire needs a string \"pairId\"."_s);
         }
+    } else if (*kind == AdminCommand::Kind::History) {
+        if (!readHistoryQuery(o, decoded.query, error))
+            return false;
     }
     c = decoded;
     return true;
@@ -123,7 +171,8 @@ bool fromJson(const QJsonObject &o, AdminResult &r)
         return false;
     const std::optional<AdminCommand::Kind> action
         = adminCommandKindFromName(o.value("action"_L1).toString());
-    if (!action || *action == AdminCommand::Kind::Snapshot)
+    if (!action || *action == AdminCommand::Kind::Snapshot
+        || *action == AdminCommand::Kind::History)
         return false;
     r = AdminResult {*action, o.value("ok"_L1).toBool(), o.value("message"_L1).toString()};
     return true;
@@ -137,6 +186,40 @@ bool fromJson(const QJsonObject &o, AdminError &e)
     if (!code)
         return false;
     e = AdminError {AdminError::Code(*code), o.value("message"_L1).toString()};
+    return true;
+}
+
+QJsonObject toJson(const HistoryAnswer &a)
+{
+    QJsonObject o = toJson(a.page);
+    o.insert(u"command"_s, u"history"_s);
+    if (a.counters) {
+        o.insert(u"counters"_s,
+            QJsonObject {{u"written"_s, double(a.counters->written)},
+                {u"failed"_s, double(a.counters->failed)},
+                {u"lastError"_s, a.counters->lastError}});
+    }
+    return o;
+}
+
+bool fromJson(const QJsonObject &o, HistoryAnswer &a)
+{
+    HistoryAnswer out;
+    if (o.value("command"_L1).toString() != "history"_L1 || !fromJson(o, out.page))
+        return false;
+    const QJsonValue counters = o.value("counters"_L1);
+    if (counters.isObject()) {
+        const QJsonObject c = counters.toObject();
+        const double written = c.value("written"_L1).toDouble(-1);
+        const double failed = c.value("failed"_L1).toDouble(-1);
+        if (!isCount(written) || !isCount(failed) || !c.value("lastError"_L1).isString())
+            return false;
+        out.counters = HistoryCounters {
+            quint64(written), quint64(failed), c.value("lastError"_L1).toString()};
+    } else if (!counters.isUndefined()) {
+        return false;
+    }
+    a = std::move(out);
     return true;
 }
 

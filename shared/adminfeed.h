@@ -27,7 +27,9 @@ public:
     virtual QString source() const = 0;
 
     // Carries out an operator command (admincommands.h). An action is answered with
-    // actionFinished(), `snapshot` with snapshotReceived() and the updates after it.
+    // actionFinished(), `snapshot` with snapshotReceived() and the updates after it,
+    // `history` with historyCountersReceived() (unless the history is off) and
+    // historyAnswered().
     virtual void submit(const AdminCommand &command) = 0;
 
     // The dashboard's actions.
@@ -37,6 +39,8 @@ public:
     void expire(const QString &pairId) { submit(AdminCommand::expire(pairId)); }
     // Draining: `entry` is refused with `draining` while live pairs play on.
     void setDraining(bool draining) { submit(AdminCommand::drain(draining)); }
+    // Asks the match history for a page of finished games (matchhistory.h).
+    void queryHistory(const HistoryQuery &query) { submit(AdminCommand::history(query)); }
 
 Q_SIGNALS:
     void snapshotReceived(const pairmatch::Snapshot &snapshot);
@@ -45,6 +49,11 @@ Q_SIGNALS:
     void actionFinished(const QString &action, bool ok, const QString &message);
     // false: the feed stopped (an attached dashboard lost its server), with why.
     void connectionChanged(bool connected, const QString &detail);
+    // A page of the match history, as asked with queryHistory(); page.error tells why it
+    // could not be read ("history is off", an SQLite error).
+    void historyAnswered(const pairmatch::HistoryPage &page);
+    // The history's counters as of that answer; not emitted when the history is off.
+    void historyCountersReceived(const pairmatch::HistoryCounters &counters);
 
 protected:
     // What implementations emit through: after a snapshot, only the updates that came after
@@ -69,6 +78,12 @@ protected:
     void deliverResult(const AdminResult &result)
     {
         Q_EMIT actionFinished(QString(adminCommandName(result.action)), result.ok, result.message);
+    }
+    void deliverHistory(const HistoryAnswer &answer)
+    {
+        if (answer.counters)
+            Q_EMIT historyCountersReceived(*answer.counters);
+        Q_EMIT historyAnswered(answer.page);
     }
 
 private:

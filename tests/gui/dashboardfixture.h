@@ -5,7 +5,9 @@
 #include "disconnectmodel.h"
 #include "eventmodel.h"
 #include "filterproxy.h"
+#include "historymodel.h"
 #include "mainwindow.h"
+#include "movemodel.h"
 #include "pairmodel.h"
 #include "queuemodel.h"
 #include "sessionmodel.h"
@@ -72,7 +74,8 @@ public:
         : window(feed)
     {
         const QList<QAbstractItemModel *> models {window.sessionModel(), window.pairModel(),
-            window.queueModel(), window.disconnectModel(), window.eventModel()};
+            window.queueModel(), window.disconnectModel(), window.eventModel(),
+            window.historyModel(), window.moveModel()};
         for (QAbstractItemModel *m : models)
             watch(m);
         proxies = window.findChildren<FilterProxy *>();

@@ -10,8 +10,13 @@
 #include "eventmodel.h"
 #include "feedpublisher.h"
 #include "filterproxy.h"
+#include "historymodel.h"
+#include "historyrequests.h"
+#include "historystore.h"
 #include "inprocessfeed.h"
 #include "mainwindow.h"
+#include "memoryhistory.h"
+#include "movemodel.h"
 #include "pairmodel.h"
 #include "pairsetup.h"
 #include "playerchecks.h"
@@ -19,14 +24,17 @@
 #include "sessionmodel.h"
 #include "testplayer.h"
 #include "testserver.h"
+#include "waituntil.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QToolBar>
 
@@ -78,6 +86,100 @@ struct WithAdminApi {
     AdminServer admin;
 };
 
+// Set to true when branch `seq` has landed: PairTable then fills a MatchRecord for every pair
+// that is over, so the games played here reach the history by themselves. Until then each
+// game is recorded in the history directly, as the core would hand it over.
+constexpr bool kRealGamesRecorded = false;
+
+// The server with its match history (--history PATH, an SQLite file in a temporary
+// directory) and its admin API; the history answers both feeds, as ServerApp wires it.
+struct WithHistory {
+    WithHistory()
+        : store(HistoryStore::open(dir.filePath(u"history.sqlite"_s), &error))
+        , server(config(dir.filePath(u"history.sqlite"_s)))
+        , admin(server.core(), server.config())
+    {
+        if (store) {
+            server.core().setRecordSink(store.get());
+            requests.setStore(store.get());
+        }
+        admin.setHistory(&requests);
+    }
+    static ServerConfig config(const QString &historyPath)
+    {
+        ServerConfig c = WithAdminApi::config();
+        c.historyPath = historyPath;
+        return c;
+    }
+    bool listen() { return store && server.isListening() && admin.listen(); }
+
+    // A game of `newcomer` and `waiter`, `moves` moves from the newcomer first ({"move": i}),
+    // ended by the waiter: played for real once real games are recorded, else handed to the
+    // history as the core would.
+    QString game(const QString &waiter, const QString &newcomer, int moves, int minute)
+    {
+        if (kRealGamesRecorded) {
+            PairSetup pair(server, 1, waiter, newcomer);
+            if (const QString e = pair.start(); !e.isEmpty())
+                return e;
+            for (int i = 1; i <= moves; ++i) {
+                if (const QString e = pair.move(i % 2 == 0, QJsonObject {{u"move"_s, i}});
+                    !e.isEmpty())
+                    return e;
+            }
+            pair.waiterRound.send({{u"command"_s, u"end"_s}});
+            if (!pair.waiterRound.expect(u"ended"_s))
+                return pair.waiterRound.lastMismatch();
+        } else {
+            store->record(finishedGame(u"%1-%2-%3"_s.arg(newcomer, waiter).arg(minute).toUtf8(),
+                newcomer.toUtf8(), waiter.toUtf8(), minute, moves));
+        }
+        return {};
+    }
+    // Waits until the history has written this many games.
+    bool written(quint64 games)
+    {
+        return waitUntil([&] { return store->written() >= games; });
+    }
+
+    QTemporaryDir dir;
+    QString error;
+    HistoryRequests requests;
+    std::unique_ptr<HistoryStore> store;
+    TestServer server;
+    AdminServer admin;
+};
+
+// The users column of each history row, top to bottom.
+QStringList historyUsers(const MainWindow &window)
+{
+    QStringList users;
+    const HistoryModel *m = window.historyModel();
+    for (int row = 0; row < m->rowCount(); ++row)
+        users << cell(m, row, HistoryModel::Users);
+    return users;
+}
+
+// The moves pane as "seq|user|data" lines.
+QStringList movesShown(const MainWindow &window)
+{
+    QStringList lines;
+    const MoveModel *m = window.moveModel();
+    for (int row = 0; row < m->rowCount(); ++row) {
+        lines << u"%1|%2|%3"_s.arg(cell(m, row, MoveModel::Seq), cell(m, row, MoveModel::User),
+            cell(m, row, MoveModel::Data));
+    }
+    return lines;
+}
+
+void clickButton(const MainWindow &window, const QString &name)
+{
+    auto *button = window.findChild<QPushButton *>(name);
+    QVERIFY2(button, qPrintable(name));
+    QVERIFY2(button->isEnabled(), qPrintable(name));
+    QTest::mouseClick(button, Qt::LeftButton);
+}
+
 } // namespace
 
 class TestDashboard final : public QObject
@@ -96,6 +198,9 @@ private Q_SLOTS:
     void selectionStaysOffOtherSessionsWhenSelectedCloses();
     void selectionStaysOffOtherPairsWhenSelectedIsRemoved();
     void bothFeedsAnswerEveryCommand();
+    void historyOff();
+    void historyListsFinishedGames();
+    void historyAttachedShowsTheSame();
 };
 
 void TestDashboard::windowParts()
@@ -693,6 +798,126 @@ void TestDashboard::bothFeedsAnswerEveryCommand()
         QTRY_COMPARE(snapshots.size(), 1);
         QCOMPARE(finished.size(), expected.size()); // a snapshot is no action
     }
+}
+
+// Without a history (--history off) the History tab says so.
+void TestDashboard::historyOff()
+{
+    InProcess d;
+    QTRY_COMPARE(d.window.historyStateText(), u"history off"_s);
+    QCOMPARE(d.window.historyModel()->rowCount(), 0);
+}
+
+// The History tab over the in-process feed: the finished games newest first, the state line,
+// the userId filter asked of the server, paging, and a game opened with Enter showing its
+// moves in order.
+void TestDashboard::historyListsFinishedGames()
+{
+    WithHistory h;
+    QVERIFY2(h.listen(), qPrintable(h.error));
+    PM_OK(h.game(u"alice"_s, u"bob"_s, 3, 1));
+    PM_OK(h.game(u"carol"_s, u"dave"_s, 1, 2));
+    PM_OK(h.game(u"alice"_s, u"erin"_s, 2, 3));
+    QVERIFY(h.written(3));
+
+    FeedPublisher publisher(h.server.core());
+    publisher.setHistory(&h.requests);
+    InProcessFeed feed;
+    feed.attach(&publisher);
+    Dashboard ui(&feed);
+    MainWindow &window = ui.window;
+    feed.start();
+    QTRY_COMPARE(historyUsers(window),
+        (QStringList {u"erin vs alice"_s, u"dave vs carol"_s, u"bob vs alice"_s}));
+    QCOMPARE(window.historyStateText(), u"3 written, 0 failed"_s);
+    QCOMPARE(cell(window.historyModel(), 0, HistoryModel::Outcome), u"ended by alice"_s);
+    QCOMPARE(cell(window.historyModel(), 2, HistoryModel::Moves), u"3"_s);
+    QCOMPARE(window.historyView()->model(), window.historyModel());
+
+    // a game that ends now shows on refresh
+    PM_OK(h.game(u"frank"_s, u"alice"_s, 0, 4));
+    QVERIFY(h.written(4));
+    clickButton(window, u"historyRefresh"_s);
+    QTRY_COMPARE(window.historyModel()->rowCount(), 4);
+    QCOMPARE(historyUsers(window).first(), u"alice vs frank"_s);
+    QCOMPARE(window.historyStateText(), u"4 written, 0 failed"_s);
+
+    // the userId filter, answered by the server
+    QTest::keyClicks(window.historyFilter(), u"alice"_s);
+    QTest::keyClick(window.historyFilter(), Qt::Key_Return);
+    QTRY_COMPARE(window.historyModel()->query().userId, "alice");
+    QTRY_COMPARE(historyUsers(window),
+        (QStringList {u"alice vs frank"_s, u"erin vs alice"_s, u"bob vs alice"_s}));
+    QTest::keyClicks(window.historyFilter(), u"-nobody"_s);
+    QTest::keyClick(window.historyFilter(), Qt::Key_Return);
+    QTRY_COMPARE(window.historyModel()->query().userId, "alice-nobody");
+    QTRY_COMPARE(window.historyModel()->rowCount(), 0);
+    window.historyFilter()->clear(); // all games again
+    QTRY_COMPARE(window.historyModel()->rowCount(), 4);
+
+    // open the oldest game with Enter: its moves, in seq order
+    const int row = historyUsers(window).indexOf(u"bob vs alice"_s);
+    QVERIFY(row >= 0);
+    window.historyView()->setFocus();
+    window.historyView()->setCurrentIndex(window.historyModel()->index(row, 0));
+    QTest::keyClick(window.historyView(), Qt::Key_Return);
+    QTRY_COMPARE(movesShown(window),
+        (QStringList {
+            u"1|bob|{\"move\":1}"_s, u"2|alice|{\"move\":2}"_s, u"3|bob|{\"move\":3}"_s}));
+    QVERIFY2(
+        window.moveTitleText().contains(u"bob vs alice"_s), qPrintable(window.moveTitleText()));
+    QVERIFY(window.moveTitleText().contains(u"3 moves"_s));
+    // the list is still the list
+    QCOMPARE(window.historyModel()->rowCount(), 4);
+}
+
+// Attached through the admin API, the History tab shows the same games, pages through them,
+// and opens a game with a double-click.
+void TestDashboard::historyAttachedShowsTheSame()
+{
+    WithHistory h;
+    QVERIFY2(h.listen(), qPrintable(h.error));
+    const int games = HistoryModel::kPageSize + 2;
+    for (int i = 0; i < games; ++i)
+        PM_OK(h.game(u"w%1"_s.arg(i), u"n%1"_s.arg(i), i % 3, i));
+    QVERIFY(h.written(games));
+
+    AdminClient client(QUrl(h.admin.url()), "t0ken");
+    Dashboard ui(&client);
+    MainWindow &window = ui.window;
+    client.start();
+    QTRY_COMPARE(window.historyModel()->rowCount(), HistoryModel::kPageSize);
+    QCOMPARE(historyUsers(window).first(), u"n%1 vs w%1"_s.arg(games - 1));
+    QCOMPARE(window.historyStateText(), u"%1 written, 0 failed"_s.arg(games));
+    QVERIFY(window.historyModel()->hasOlder());
+
+    clickButton(window, u"historyOlder"_s);
+    QTRY_COMPARE(window.historyModel()->rowCount(), 2);
+    QCOMPARE(historyUsers(window), (QStringList {u"n1 vs w1"_s, u"n0 vs w0"_s}));
+    QVERIFY(!window.historyModel()->hasOlder());
+    clickButton(window, u"historyNewer"_s);
+    QTRY_COMPARE(window.historyModel()->rowCount(), HistoryModel::kPageSize);
+
+    // the pairId filter
+    const QString pairId = cell(window.historyModel(), 3, HistoryModel::Pair, KeyRole);
+    window.historyFilterField()->setCurrentIndex(
+        window.historyFilterField()->findData(int(HistoryModel::FilterField::PairId)));
+    QTest::keyClicks(window.historyFilter(), pairId);
+    QTest::keyClick(window.historyFilter(), Qt::Key_Return);
+    QTRY_COMPARE(window.historyModel()->rowCount(), 1);
+    QCOMPARE(cell(window.historyModel(), 0, HistoryModel::Pair, KeyRole), pairId);
+
+    // a double-click opens it
+    window.showHistoryTab();
+    QTableView *view = window.historyView();
+    QTRY_VERIFY(view->isVisible());
+    const QRect rect = view->visualRect(window.historyModel()->index(0, HistoryModel::Users));
+    // (the press first: a view acts on a double-click only on the row it was pressed on)
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, rect.center());
+    const MatchRecord &game = window.historyModel()->recordAt(0);
+    QTRY_COMPARE(window.moveModel()->pairId(), game.pairId);
+    QCOMPARE(window.moveModel()->rowCount(), int(game.moveCount));
 }
 
 QTEST_MAIN(TestDashboard)

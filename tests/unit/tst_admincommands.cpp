@@ -15,6 +15,15 @@ namespace {
 using Kind = AdminCommand::Kind;
 using Code = AdminError::Code;
 
+// The answer of a server whose history is off (what HistoryRequests::offAnswer sends).
+HistoryAnswer historyOff(const HistoryQuery &query)
+{
+    HistoryAnswer answer;
+    answer.page.query = query;
+    answer.page.error = QString(kHistoryOffError);
+    return answer;
+}
+
 } // namespace
 
 class TestAdminCommands final : public QObject
@@ -39,11 +48,16 @@ private Q_SLOTS:
     void malformedError_data();
     void malformedError();
     void otherMessagesAreNoAnswer();
+    void historyAnswerRoundTrip_data();
+    void historyAnswerRoundTrip();
+    void malformedHistoryAnswer_data();
+    void malformedHistoryAnswer();
 };
 
 void TestAdminCommands::commandNames()
 {
-    const QStringList expected {u"kick"_s, u"expire"_s, u"drain"_s, u"undrain"_s, u"snapshot"_s};
+    const QStringList expected {
+        u"kick"_s, u"expire"_s, u"drain"_s, u"undrain"_s, u"snapshot"_s, u"history"_s};
     QCOMPARE(kAdminCommandKindCount, expected.size());
     for (int k = 0; k < kAdminCommandKindCount; ++k) {
         QCOMPARE(QString(adminCommandName(Kind(k))), expected.at(k));
@@ -64,11 +78,13 @@ void TestAdminCommands::errorCodeNames()
 
 void TestAdminCommands::factories()
 {
-    QCOMPARE(AdminCommand::kick(17), (AdminCommand {Kind::Kick, 17, {}}));
-    QCOMPARE(AdminCommand::expire(u"p1"_s), (AdminCommand {Kind::Expire, 0, u"p1"_s}));
-    QCOMPARE(AdminCommand::drain(true), (AdminCommand {Kind::Drain, 0, {}}));
-    QCOMPARE(AdminCommand::drain(false), (AdminCommand {Kind::Undrain, 0, {}}));
-    QCOMPARE(AdminCommand::snapshot(), (AdminCommand {Kind::Snapshot, 0, {}}));
+    QCOMPARE(AdminCommand::kick(17), (AdminCommand {Kind::Kick, 17, {}, {}}));
+    QCOMPARE(AdminCommand::expire(u"p1"_s), (AdminCommand {Kind::Expire, 0, u"p1"_s, {}}));
+    QCOMPARE(AdminCommand::drain(true), (AdminCommand {Kind::Drain, 0, {}, {}}));
+    QCOMPARE(AdminCommand::drain(false), (AdminCommand {Kind::Undrain, 0, {}, {}}));
+    QCOMPARE(AdminCommand::snapshot(), (AdminCommand {Kind::Snapshot, 0, {}, {}}));
+    const HistoryQuery query {"alice", {}, 50, 25, true};
+    QCOMPARE(AdminCommand::history(query), (AdminCommand {Kind::History, 0, {}, query}));
 }
 
 void TestAdminCommands::commandRoundTrip_data()
@@ -91,6 +107,12 @@ void TestAdminCommands::commandRoundTrip_data()
                              << QByteArray(R"({"command":"undrain"})");
     QTest::newRow("snapshot") << AdminCommand::snapshot()
                               << QByteArray(R"({"command":"snapshot"})");
+    QTest::newRow("history, defaults") << AdminCommand::history(
+        {}) << QByteArray(R"({"command":"history","limit":50,"offset":0,"withMoves":false})");
+    QTest::newRow("history, every field")
+        << AdminCommand::history({"al\xc3\xa9", "Zk3_-q9", 400, 200, true})
+        << QByteArray("{\"command\":\"history\",\"limit\":200,\"offset\":400,"
+                      "\"pairId\":\"Zk3_-q9\",\"userId\":\"al\xc3\xa9\",\"withMoves\":true}");
 }
 
 void TestAdminCommands::commandRoundTrip()
@@ -115,8 +137,8 @@ void TestAdminCommands::resultRoundTrip_data()
 
     // every action, done and not done
     for (int k = 0; k < kAdminCommandKindCount; ++k) {
-        if (Kind(k) == Kind::Snapshot)
-            continue; // answered with a snapshot, not a result
+        if (Kind(k) == Kind::Snapshot || Kind(k) == Kind::History)
+            continue; // answered with a snapshot or a history page, not a result
         for (const bool ok : {true, false}) {
             QTest::addRow("%s %s", adminCommandName(Kind(k)).data(), ok ? "ok" : "not ok")
                 << AdminResult {Kind(k), ok, u"what %1 did"_s.arg(k)};
@@ -172,7 +194,7 @@ void TestAdminCommands::malformedCommand_data()
 
     const AdminError badJson {Code::BadJson, u"Send a JSON object with a string \"command\"."_s};
     const AdminError unknown {
-        Code::UnknownCommand, u"Commands: kick, expire, drain, undrain, snapshot."_s};
+        Code::UnknownCommand, u"Commands: kick, expire, drain, undrain, snapshot, history."_s};
     const AdminError badKick {
         Code::BadRequest, u"kick needs \"sessionId\": a session id (a positive integer)."_s};
     const AdminError badExpire {Code::BadRequest, u"expire needs a string \"pairId\"."_s};
@@ -225,6 +247,36 @@ void TestAdminCommands::malformedCommand_data()
         << QByteArray(R"({"command":"expire","pairId":null})") << badExpire;
     QTest::newRow("expire, id an array")
         << QByteArray(R"({"command":"expire","pairId":["p"]})") << badExpire;
+
+    const auto badHistory = [](const char *field, const char *rule) {
+        return AdminError {Code::BadRequest,
+            u"history: \"%1\" must be %2."_s.arg(
+                QLatin1StringView(field), QLatin1StringView(rule))};
+    };
+    const AdminError badLimit = badHistory("limit", "an integer from 1 to 200");
+    const AdminError badOffset = badHistory("offset", "an integer from 0 to 2147483647");
+    QTest::newRow("history, limit 0")
+        << QByteArray(R"({"command":"history","limit":0})") << badLimit;
+    QTest::newRow("history, limit over the bound")
+        << QByteArray(R"({"command":"history","limit":201})") << badLimit;
+    QTest::newRow("history, limit a string")
+        << QByteArray(R"({"command":"history","limit":"5"})") << badLimit;
+    QTest::newRow("history, limit a fraction")
+        << QByteArray(R"({"command":"history","limit":2.5})") << badLimit;
+    QTest::newRow("history, offset negative")
+        << QByteArray(R"({"command":"history","offset":-1})") << badOffset;
+    QTest::newRow("history, offset null")
+        << QByteArray(R"({"command":"history","offset":null})") << badOffset;
+    QTest::newRow("history, userId a number")
+        << QByteArray(R"({"command":"history","userId":7})") << badHistory("userId", "a string");
+    QTest::newRow("history, pairId an array")
+        << QByteArray(R"({"command":"history","pairId":["p"]})")
+        << badHistory("pairId", "a string");
+    QTest::newRow("history, withMoves a number") << QByteArray(
+        R"({"command":"history","withMoves":1})") << badHistory("withMoves", "true or false");
+    QTest::newRow("history, first bad field named")
+        << QByteArray(R"({"command":"history","userId":1,"limit":0})")
+        << badHistory("userId", "a string");
 }
 
 void TestAdminCommands::malformedCommand()
@@ -277,6 +329,8 @@ void TestAdminCommands::malformedResult_data()
     QTest::newRow("no action") << QByteArray(R"({"command":"result","ok":true,"message":""})");
     QTest::newRow("unknown action")
         << QByteArray(R"({"command":"result","action":"reboot","ok":true,"message":""})");
+    QTest::newRow("history is no action")
+        << QByteArray(R"({"command":"result","action":"history","ok":true,"message":""})");
     QTest::newRow("snapshot is no action")
         << QByteArray(R"({"command":"result","action":"snapshot","ok":true,"message":""})");
     QTest::newRow("no ok") << QByteArray(R"({"command":"result","action":"kick","message":""})");
@@ -327,6 +381,87 @@ void TestAdminCommands::otherMessagesAreNoAnswer()
         QVERIFY2(!fromJson(jsonObject(json), result), json);
         QVERIFY2(!fromJson(jsonObject(json), error), json);
     }
+}
+
+void TestAdminCommands::historyAnswerRoundTrip_data()
+{
+    QTest::addColumn<HistoryAnswer>("answer");
+
+    MatchRecord game;
+    game.pairId = "Zk3_-q9";
+    game.type = 3;
+    game.userIds = {"alice", "bob"};
+    game.users = {R"({"userId":"alice"})", R"({"userId":"bob"})"};
+    game.seed = 42;
+    game.issuedAtMs = 1795900000000;
+    game.startedAtMs = 1795900001000;
+    game.overAtMs = 1795900009000;
+    game.outcome = MatchOutcome::Ended;
+    game.by = 1;
+    game.moveCount = 2;
+    game.seenSeq = {2, 2};
+    game.moves = {R"({"command":"game","data":"e4","seq":1,"userId":"alice"})",
+        R"({"command":"game","data":"e5","seq":2,"userId":"bob"})"};
+
+    HistoryAnswer page;
+    page.page.query = {"alice", {}, 0, 1, true};
+    page.page.rows = {game};
+    page.page.more = true;
+    page.counters = HistoryCounters {17, 2, u"disk I/O error"_s};
+    QTest::newRow("a page with moves and counters") << page;
+
+    QTest::newRow("history off") << historyOff({"bob", {}, 50, 20, false});
+
+    HistoryAnswer empty;
+    empty.counters = HistoryCounters {};
+    QTest::newRow("an empty page, nothing written yet") << empty;
+}
+
+void TestAdminCommands::historyAnswerRoundTrip()
+{
+    QFETCH(HistoryAnswer, answer);
+    const QJsonObject o = jsonObject(compactJson(toJson(answer)));
+    QCOMPARE(o.value("command"_L1).toString(), u"history"_s);
+    QCOMPARE(o.contains("counters"_L1), answer.counters.has_value());
+    QCOMPARE(o.value("error"_L1).toString(), answer.page.error);
+    HistoryAnswer back;
+    QVERIFY(fromJson(o, back));
+    QCOMPARE(back, answer);
+    // what a client reads: the answer is neither a result nor an error
+    AdminResult result;
+    AdminError error;
+    QVERIFY(!fromJson(o, result));
+    QVERIFY(!fromJson(o, error));
+}
+
+void TestAdminCommands::malformedHistoryAnswer_data()
+{
+    QTest::addColumn<QByteArray>("input");
+
+    const QByteArray query = R"("query":{"limit":50,"offset":0,"withMoves":false})";
+    QTest::newRow("empty object") << QByteArray("{}");
+    QTest::newRow("another command")
+        << QByteArray(R"({"command":"result",)" + query + R"(,"rows":[],"more":false})");
+    QTest::newRow("no rows") << QByteArray(
+        R"({"command":"history",)" + query + R"(,"more":false})");
+    QTest::newRow("a malformed row") << QByteArray(
+        R"({"command":"history",)" + query + R"(,"rows":[{"pairId":""}],"more":false})");
+    QTest::newRow("counters not an object") << QByteArray(
+        R"({"command":"history",)" + query + R"(,"rows":[],"more":false,"counters":3})");
+    QTest::newRow("counters, written negative") << QByteArray(R"({"command":"history",)" + query
+        + R"(,"rows":[],"more":false,"counters":{"written":-1,"failed":0,"lastError":""}})");
+    QTest::newRow("counters, no lastError") << QByteArray(R"({"command":"history",)" + query
+        + R"(,"rows":[],"more":false,"counters":{"written":1,"failed":0}})");
+}
+
+void TestAdminCommands::malformedHistoryAnswer()
+{
+    QFETCH(QByteArray, input);
+    HistoryAnswer untouched;
+    untouched.page.error = u"untouched"_s;
+    HistoryAnswer answer = untouched;
+    QVERIFY(!fromJson(jsonObject(input), answer));
+    QCOMPARE(answer, untouched);
 }
 
 QTEST_GUILESS_MAIN(TestAdminCommands)
