@@ -86,11 +86,6 @@ struct WithAdminApi {
     AdminServer admin;
 };
 
-// Set to true when branch `seq` has landed: PairTable then fills a MatchRecord for every pair
-// that is over, so the games played here reach the history by themselves. Until then each
-// game is recorded in the history directly, as the core would hand it over.
-constexpr bool kRealGamesRecorded = false;
-
 // The server with its match history (--history PATH, an SQLite file in a temporary
 // directory) and its admin API; the history answers both feeds, as ServerApp wires it.
 struct WithHistory {
@@ -114,26 +109,19 @@ struct WithHistory {
     bool listen() { return store && server.isListening() && admin.listen(); }
 
     // A game of `newcomer` and `waiter`, `moves` moves from the newcomer first ({"move": i}),
-    // ended by the waiter: played for real once real games are recorded, else handed to the
-    // history as the core would.
-    QString game(const QString &waiter, const QString &newcomer, int moves, int minute)
+    // ended by the waiter, played for real: PairTable hands its record to the history.
+    QString game(const QString &waiter, const QString &newcomer, int moves)
     {
-        if (kRealGamesRecorded) {
-            PairSetup pair(server, 1, waiter, newcomer);
-            if (const QString e = pair.start(); !e.isEmpty())
+        PairSetup pair(server, 1, waiter, newcomer);
+        if (const QString e = pair.start(); !e.isEmpty())
+            return e;
+        for (int i = 1; i <= moves; ++i) {
+            if (const QString e = pair.move(i % 2 == 0, QJsonObject {{u"move"_s, i}}); !e.isEmpty())
                 return e;
-            for (int i = 1; i <= moves; ++i) {
-                if (const QString e = pair.move(i % 2 == 0, QJsonObject {{u"move"_s, i}});
-                    !e.isEmpty())
-                    return e;
-            }
-            pair.waiterRound.send({{u"command"_s, u"end"_s}});
-            if (!pair.waiterRound.expect(u"ended"_s))
-                return pair.waiterRound.lastMismatch();
-        } else {
-            store->record(finishedGame(u"%1-%2-%3"_s.arg(newcomer, waiter).arg(minute).toUtf8(),
-                newcomer.toUtf8(), waiter.toUtf8(), minute, moves));
         }
+        pair.waiterRound.send({{u"command"_s, u"end"_s}});
+        if (!pair.waiterRound.expect(u"ended"_s))
+            return pair.waiterRound.lastMismatch();
         return {};
     }
     // Waits until the history has written this many games.
@@ -815,9 +803,9 @@ void TestDashboard::historyListsFinishedGames()
 {
     WithHistory h;
     QVERIFY2(h.listen(), qPrintable(h.error));
-    PM_OK(h.game(u"alice"_s, u"bob"_s, 3, 1));
-    PM_OK(h.game(u"carol"_s, u"dave"_s, 1, 2));
-    PM_OK(h.game(u"alice"_s, u"erin"_s, 2, 3));
+    PM_OK(h.game(u"alice"_s, u"bob"_s, 3));
+    PM_OK(h.game(u"carol"_s, u"dave"_s, 1));
+    PM_OK(h.game(u"alice"_s, u"erin"_s, 2));
     QVERIFY(h.written(3));
 
     FeedPublisher publisher(h.server.core());
@@ -835,7 +823,7 @@ void TestDashboard::historyListsFinishedGames()
     QCOMPARE(window.historyView()->model(), window.historyModel());
 
     // a game that ends now shows on refresh
-    PM_OK(h.game(u"frank"_s, u"alice"_s, 0, 4));
+    PM_OK(h.game(u"frank"_s, u"alice"_s, 0));
     QVERIFY(h.written(4));
     clickButton(window, u"historyRefresh"_s);
     QTRY_COMPARE(window.historyModel()->rowCount(), 4);
@@ -879,7 +867,7 @@ void TestDashboard::historyAttachedShowsTheSame()
     QVERIFY2(h.listen(), qPrintable(h.error));
     const int games = HistoryModel::kPageSize + 2;
     for (int i = 0; i < games; ++i)
-        PM_OK(h.game(u"w%1"_s.arg(i), u"n%1"_s.arg(i), i % 3, i));
+        PM_OK(h.game(u"w%1"_s.arg(i), u"n%1"_s.arg(i), i % 3));
     QVERIFY(h.written(games));
 
     AdminClient client(QUrl(h.admin.url()), "t0ken");

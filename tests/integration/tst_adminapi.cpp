@@ -179,12 +179,6 @@ struct AdminSetup {
     bool listening = false;
 };
 
-// Set to true when branch `seq` has landed: PairTable then fills a MatchRecord for every pair
-// that is over and ServerCore hands it to its record sink, so real games reach the history.
-// Until then the tests that need rows record them in the history directly, and the
-// end-to-end check from real games is skipped.
-constexpr bool kRealGamesRecorded = false;
-
 // The admin API with the match history behind it, as ServerApp wires it (--history PATH):
 // an SQLite file in a temporary directory, the core's record sink, answering `history`.
 struct HistorySetup {
@@ -1235,8 +1229,6 @@ void TestAdminApi::historyAnswersOnlyTheAsker()
 // Real games, played to their end, are in the history with their moves in order.
 void TestAdminApi::historyOfRealGames()
 {
-    if (!kRealGamesRecorded)
-        QSKIP("real games reach the history once branch seq lands (kRealGamesRecorded)");
     HistorySetup h;
     QVERIFY2(h.ready(), qPrintable(h.error));
     PairSetup game(h.setup.server, 1, u"alice"_s, u"bob"_s);
