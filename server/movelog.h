@@ -1,15 +1,17 @@
 // The moves a pair keeps (pure): the payloads of the `game` frames it relayed, in seq order,
 // so that a seat taken again with `lastSeq` gets what it missed and the match history gets
-// the whole game. The bytes are copied once into one buffer per pair (a few dozen bytes a
-// move, no allocation per move): the frame sent to the seats is freed as soon as it is
-// written, as it was before the log. Bounded in bytes: past the bound the oldest moves go,
-// and a resume from before the first one kept is refused.
+// the whole game. The bytes are copied once into one buffer per pair that grows by doubling
+// (a memcpy of a few dozen bytes a move, no allocation per move): the frame sent to the
+// seats is freed as soon as it is written, as it was before the log. Bounded in bytes: past
+// the bound the oldest moves go, and a resume from before the first one kept is refused.
 #pragma once
 
 #include <QByteArrayView>
 #include <QtGlobal>
 
+#include <algorithm>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 namespace pairmatch {
@@ -24,12 +26,14 @@ public:
         ++m_last;
         if (maxBytes <= 0)
             return;
-        m_starts.push_back(m_buffer.size());
-        m_buffer.insert(m_buffer.end(), payload.begin(), payload.end());
-        while (qsizetype(m_buffer.size() - m_starts[m_head]) > maxBytes && size() > 1)
+        const auto n = std::size_t(payload.size());
+        if (m_size + n > m_capacity)
+            grow(n);
+        std::memcpy(m_data.get() + m_size, payload.data(), n);
+        m_starts.push_back(m_size);
+        m_size += n;
+        while (m_size - m_starts[m_head] > std::size_t(maxBytes) && size() > 1)
             ++m_head;
-        if (m_head > 64 && m_head * 2 > m_starts.size())
-            compact();
     }
 
     // The seq of the last move (0 before the first).
@@ -38,7 +42,7 @@ public:
     quint64 firstSeq() const { return m_last - quint64(size()) + 1; }
     qsizetype size() const { return qsizetype(m_starts.size() - m_head); }
     // Bytes of the moves kept.
-    qsizetype bytes() const { return size() ? qsizetype(m_buffer.size() - m_starts[m_head]) : 0; }
+    qsizetype bytes() const { return size() ? qsizetype(m_size - m_starts[m_head]) : 0; }
     // Whether every move after `seq` is still here.
     bool holdsAfter(quint64 seq) const { return seq + 1 >= firstSeq(); }
 
@@ -50,27 +54,39 @@ public:
         const quint64 skip = seq >= first ? seq - first + 1 : 0;
         quint64 s = first + skip;
         for (std::size_t i = m_head + std::size_t(skip); i < m_starts.size(); ++i, ++s) {
-            const std::size_t end = i + 1 < m_starts.size() ? m_starts[i + 1] : m_buffer.size();
-            f(s, QByteArrayView(m_buffer.data() + m_starts[i], qsizetype(end - m_starts[i])));
+            const std::size_t end = i + 1 < m_starts.size() ? m_starts[i + 1] : m_size;
+            f(s, QByteArrayView(m_data.get() + m_starts[i], qsizetype(end - m_starts[i])));
         }
     }
 
 private:
-    // Drops what was let go of at the front: amortized, a move is moved at most once per
-    // halving.
-    void compact()
+    // Room for n more bytes: what was let go of at the front goes first (each move is moved
+    // at most once per doubling), then the buffer doubles (from 1 KiB) if still needed.
+    void grow(std::size_t n)
     {
-        const std::size_t offset = m_starts[m_head];
-        std::memmove(m_buffer.data(), m_buffer.data() + offset, m_buffer.size() - offset);
-        m_buffer.resize(m_buffer.size() - offset);
+        const std::size_t keep = m_head < m_starts.size() ? m_starts[m_head] : m_size;
+        const std::size_t live = m_size - keep;
+        const std::size_t capacity = live + n <= m_capacity / 2
+            ? m_capacity
+            : std::max({m_capacity * 2, live + n, kFirst});
+        std::unique_ptr<char[]> data(
+            capacity == m_capacity ? m_data.release() : new char[capacity]);
+        if (live)
+            std::memmove(data.get(), m_data ? m_data.get() + keep : data.get() + keep, live);
+        m_data = std::move(data);
+        m_capacity = capacity;
+        m_size = live;
         m_starts.erase(m_starts.begin(), m_starts.begin() + qsizetype(m_head));
         for (std::size_t &start : m_starts)
-            start -= offset;
+            start -= keep;
         m_head = 0;
     }
 
-    std::vector<char> m_buffer; // the payloads back to back
-    std::vector<std::size_t> m_starts; // where each move begins in m_buffer
+    static constexpr std::size_t kFirst = 1024;
+    std::unique_ptr<char[]> m_data; // the payloads back to back
+    std::size_t m_size = 0;
+    std::size_t m_capacity = 0;
+    std::vector<std::size_t> m_starts; // where each move begins in m_data
     std::size_t m_head = 0; // moves before it were dropped
     quint64 m_last = 0;
 };

@@ -44,6 +44,7 @@ ServerProcess::ServerProcess()
 {
     m_process.setProgram(binary());
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    m_process.setChildProcessModifier(&dieWithParent);
 }
 
 ServerProcess::~ServerProcess()

@@ -10,6 +10,8 @@
 #include <QStringList>
 #include <QUrl>
 
+#include "childprocess.h"
+
 #include <functional>
 
 namespace pairmatch::test {
@@ -33,10 +35,14 @@ public:
 
     void start(
         const QStringList &arguments, const QProcessEnvironment &environment = cleanEnvironment());
-    // Before start(): runs in the child between fork and exec (setrlimit, signal dispositions).
+    // Before start(): runs in the child between fork and exec (setrlimit, signal dispositions),
+    // after dieWithParent() (childprocess.h), which every server process gets.
     void setChildProcessModifier(const std::function<void()> &modifier)
     {
-        m_process.setChildProcessModifier(modifier);
+        m_process.setChildProcessModifier([modifier] {
+            dieWithParent();
+            modifier();
+        });
     }
     // Before start(): the child's stdin reads this file (a terminal, /dev/null...).
     void setStandardInputFile(const QString &path) { m_process.setStandardInputFile(path); }

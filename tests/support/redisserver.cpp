@@ -1,5 +1,7 @@
 #include "redisserver.h"
 
+#include "childprocess.h"
+
 #include <QDeadlineTimer>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -97,6 +99,7 @@ bool RedisServer::start()
         m_port = freePort();
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::MergedChannels);
+    m_process->setChildProcessModifier(&dieWithParent);
     m_process->start(u"redis-server"_s,
         {u"--port"_s, QString::number(m_port), u"--bind"_s, u"127.0.0.1"_s, u"--save"_s, u""_s,
             u"--appendonly"_s, u"no"_s, u"--dir"_s, m_dir.path(), u"--daemonize"_s, u"no"_s,

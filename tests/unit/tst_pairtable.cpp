@@ -1185,6 +1185,28 @@ void TestPairTable::moveLogKeepsTheNewestWithinItsBytes()
     log.append(QByteArray(500, 'x'), 100);
     QCOMPARE(log.size(), 1);
     QCOMPARE(log.firstSeq(), quint64(201));
+    // moves of every size through many compactions and doublings: what is kept is always the
+    // newest, byte for byte
+    MoveLog churn;
+    const auto moveBytes = [](quint64 seq) {
+        return QByteArray(int(seq % 97) + 1, char('A' + int(seq % 26)));
+    };
+    for (quint64 seq = 1; seq <= 5'000; ++seq) {
+        churn.append(moveBytes(seq), 3'000);
+        QVERIFY(churn.bytes() <= 3'000);
+        if (seq % 500 == 0) {
+            quint64 expected = churn.firstSeq();
+            qsizetype total = 0;
+            churn.forEachAfter(0, [&](quint64 s, QByteArrayView move) {
+                QCOMPARE(s, expected++);
+                QCOMPARE(move, moveBytes(s));
+                total += move.size();
+            });
+            QCOMPARE(expected, seq + 1);
+            QCOMPARE(total, churn.bytes());
+            QVERIFY(churn.bytes() + 98 > 3'000); // no more dropped than needed
+        }
+    }
     // a bound of 0 keeps nothing but still counts
     MoveLog none;
     none.append("x", 0);
