@@ -1,9 +1,10 @@
 // The moves a pair keeps (pure): the payloads of the `game` frames it relayed, in seq order,
 // so that a seat taken again with `lastSeq` gets what it missed and the match history gets
-// the whole game. The bytes are copied once into one buffer per pair that grows by doubling
-// (a memcpy of a few dozen bytes a move, no allocation per move): the frame sent to the
-// seats is freed as soon as it is written, as it was before the log. Bounded in bytes: past
-// the bound the oldest moves go, and a resume from before the first one kept is refused.
+// the whole game. Each payload is copied once, behind its length, into fixed chunks that are
+// never moved (a memcpy of a few dozen bytes a move, an allocation every few dozen moves);
+// the frame sent to the seats is freed as soon as it is written, as it was before the log.
+// Bounded in bytes: past the bound the oldest moves go (a chunk is freed once all of its
+// moves have), and a resume from before the first one kept is refused.
 #pragma once
 
 #include <QByteArrayView>
@@ -20,29 +21,34 @@ class MoveLog final
 {
 public:
     // Appends the payload of move lastSeq() + 1, then drops the oldest moves while the log
-    // holds more than maxBytes (the newest move is always kept). maxBytes 0 keeps nothing.
+    // holds more than maxBytes of payload (the newest move is always kept). maxBytes 0 keeps
+    // nothing.
     void append(QByteArrayView payload, qsizetype maxBytes)
     {
         ++m_last;
         if (maxBytes <= 0)
             return;
-        const auto n = std::size_t(payload.size());
-        if (m_size + n > m_capacity)
-            grow(n);
-        std::memcpy(m_data.get() + m_size, payload.data(), n);
-        m_starts.push_back(m_size);
-        m_size += n;
-        while (m_size - m_starts[m_head] > std::size_t(maxBytes) && size() > 1)
-            ++m_head;
+        const auto n = quint32(payload.size());
+        const std::size_t need = sizeof n + n;
+        if (m_chunks.empty() || m_chunks.back().capacity - m_chunks.back().size < need)
+            addChunk(need);
+        Chunk &chunk = m_chunks.back();
+        std::memcpy(chunk.data.get() + chunk.size, &n, sizeof n);
+        std::memcpy(chunk.data.get() + chunk.size + sizeof n, payload.data(), n);
+        chunk.size += need;
+        ++m_count;
+        m_bytes += n;
+        while (m_bytes > std::size_t(maxBytes) && m_count > 1)
+            dropOldest();
     }
 
     // The seq of the last move (0 before the first).
     quint64 lastSeq() const { return m_last; }
     // The seq of the oldest move kept (lastSeq() + 1 when none is).
-    quint64 firstSeq() const { return m_last - quint64(size()) + 1; }
-    qsizetype size() const { return qsizetype(m_starts.size() - m_head); }
-    // Bytes of the moves kept.
-    qsizetype bytes() const { return size() ? qsizetype(m_size - m_starts[m_head]) : 0; }
+    quint64 firstSeq() const { return m_last - m_count + 1; }
+    qsizetype size() const { return qsizetype(m_count); }
+    // Payload bytes of the moves kept.
+    qsizetype bytes() const { return qsizetype(m_bytes); }
     // Whether every move after `seq` is still here.
     bool holdsAfter(quint64 seq) const { return seq + 1 >= firstSeq(); }
 
@@ -50,44 +56,62 @@ public:
     // the log, valid until the next append.
     template <typename F> void forEachAfter(quint64 seq, F &&f) const
     {
-        const quint64 first = firstSeq();
-        const quint64 skip = seq >= first ? seq - first + 1 : 0;
-        quint64 s = first + skip;
-        for (std::size_t i = m_head + std::size_t(skip); i < m_starts.size(); ++i, ++s) {
-            const std::size_t end = i + 1 < m_starts.size() ? m_starts[i + 1] : m_size;
-            f(s, QByteArrayView(m_data.get() + m_starts[i], qsizetype(end - m_starts[i])));
+        quint64 s = firstSeq();
+        std::size_t c = m_head;
+        std::size_t offset = m_headOffset;
+        for (quint64 left = m_count; left > 0; --left, ++s) {
+            if (offset == m_chunks[c].size) {
+                ++c;
+                offset = 0;
+            }
+            const Chunk &chunk = m_chunks[c];
+            quint32 n = 0;
+            std::memcpy(&n, chunk.data.get() + offset, sizeof n);
+            if (s > seq)
+                f(s, QByteArrayView(chunk.data.get() + offset + sizeof n, qsizetype(n)));
+            offset += sizeof n + n;
         }
     }
 
 private:
-    // Room for n more bytes: what was let go of at the front goes first (each move is moved
-    // at most once per doubling), then the buffer doubles (from 1 KiB) if still needed.
-    void grow(std::size_t n)
+    struct Chunk {
+        std::unique_ptr<char[]> data;
+        std::size_t size = 0;
+        std::size_t capacity = 0;
+    };
+    static constexpr std::size_t kFirstChunk = 512; // most pairs are short games
+    static constexpr std::size_t kChunk = 4096 - 32; // a page with malloc's overhead
+
+    void addChunk(std::size_t need)
     {
-        const std::size_t keep = m_head < m_starts.size() ? m_starts[m_head] : m_size;
-        const std::size_t live = m_size - keep;
-        const std::size_t capacity = live + n <= m_capacity / 2
-            ? m_capacity
-            : std::max({m_capacity * 2, live + n, kFirst});
-        std::unique_ptr<char[]> data(
-            capacity == m_capacity ? m_data.release() : new char[capacity]);
-        if (live)
-            std::memmove(data.get(), m_data ? m_data.get() + keep : data.get() + keep, live);
-        m_data = std::move(data);
-        m_capacity = capacity;
-        m_size = live;
-        m_starts.erase(m_starts.begin(), m_starts.begin() + qsizetype(m_head));
-        for (std::size_t &start : m_starts)
-            start -= keep;
-        m_head = 0;
+        // What was let go of at the front goes first: chunk pointers only, never the bytes.
+        if (m_head > 8 && m_head * 2 > m_chunks.size()) {
+            m_chunks.erase(m_chunks.begin(), m_chunks.begin() + qsizetype(m_head));
+            m_head = 0;
+        }
+        const std::size_t capacity = std::max(m_chunks.empty() ? kFirstChunk : kChunk, need);
+        m_chunks.push_back({std::make_unique_for_overwrite<char[]>(capacity), 0, capacity});
     }
 
-    static constexpr std::size_t kFirst = 1024;
-    std::unique_ptr<char[]> m_data; // the payloads back to back
-    std::size_t m_size = 0;
-    std::size_t m_capacity = 0;
-    std::vector<std::size_t> m_starts; // where each move begins in m_data
-    std::size_t m_head = 0; // moves before it were dropped
+    void dropOldest()
+    {
+        if (m_headOffset == m_chunks[m_head].size) {
+            m_chunks[m_head].data.reset();
+            ++m_head;
+            m_headOffset = 0;
+        }
+        quint32 n = 0;
+        std::memcpy(&n, m_chunks[m_head].data.get() + m_headOffset, sizeof n);
+        m_headOffset += sizeof n + n;
+        m_bytes -= n;
+        --m_count;
+    }
+
+    std::vector<Chunk> m_chunks;
+    std::size_t m_head = 0; // the chunk of the oldest move kept
+    std::size_t m_headOffset = 0; // where in it that move begins
+    std::size_t m_bytes = 0;
+    quint64 m_count = 0;
     quint64 m_last = 0;
 };
 
