@@ -688,6 +688,16 @@ std::optional<ErrorCode> decodeText(const Char *text, qsizetype length, Endpoint
     return std::nullopt;
 }
 
+// {"command":"...","userId":"<userId>"}: head is everything up to the id's opening quote.
+QByteArray userFrame(QByteArrayView head, QByteArrayView userId)
+{
+    return FrameBuilder(head.size() + userId.size() + 2)
+        .append(head)
+        .append(userId)
+        .append("\"}")
+        .take();
+}
+
 // n in decimal, written at the end of buf; the digits as a view into buf.
 QByteArrayView decimal(quint64 n, char (&buf)[24])
 {
@@ -851,22 +861,12 @@ QByteArray MessageCodec::replayedFrame(QByteArrayView payload)
 
 QByteArray MessageCodec::awayFrame(QByteArrayView userId)
 {
-    constexpr QByteArrayView head = R"({"command":"away","userId":")";
-    return FrameBuilder(head.size() + userId.size() + 2)
-        .append(head)
-        .append(userId)
-        .append("\"}")
-        .take();
+    return userFrame(R"({"command":"away","userId":")", userId);
 }
 
 QByteArray MessageCodec::backFrame(QByteArrayView userId)
 {
-    constexpr QByteArrayView head = R"({"command":"back","userId":")";
-    return FrameBuilder(head.size() + userId.size() + 2)
-        .append(head)
-        .append(userId)
-        .append("\"}")
-        .take();
+    return userFrame(R"({"command":"back","userId":")", userId);
 }
 
 bool MessageCodec::isValidUserId(QByteArrayView s)

@@ -120,6 +120,15 @@ private:
     ClientMessage game(const QByteArray &data);
     ClientMessage end() { return decode(R"({"command":"end"})"); }
 
+    // A reconnect grace of 5 s, records on.
+    static PairConfig graceConfig()
+    {
+        PairConfig config;
+        config.reconnectGrace = 5'000;
+        config.recordMatches = true;
+        return config;
+    }
+
     // Seats bob (kBob) then alice (kAlice): started.
     Issued startedPair(PairTable &table, Output &out);
 
@@ -1221,9 +1230,7 @@ void TestPairTable::moveLogKeepsTheNewestWithinItsBytes()
 // lastSeq: the opponent gets `back`, the returning seat `start` and what it missed.
 void TestPairTable::graceAwayMovesMeanwhileBackWithReplay()
 {
-    PairConfig config;
-    config.reconnectGrace = 5'000;
-    PairTable table(config);
+    PairTable table(graceConfig());
     Output out;
     const Issued p = startedPair(table, out);
     table.game(kAlice, game("1"), out);
@@ -1270,10 +1277,7 @@ void TestPairTable::graceAwayMovesMeanwhileBackWithReplay()
 
 void TestPairTable::graceRunsOutThenNone()
 {
-    PairConfig config;
-    config.reconnectGrace = 5'000;
-    config.recordMatches = true;
-    PairTable table(config);
+    PairTable table(graceConfig());
     Output out;
     const Issued p = startedPair(table, out);
     table.leave(kAlice, m_clock.now(), out);
@@ -1296,10 +1300,7 @@ void TestPairTable::graceRunsOutThenNone()
 // A kick is final: no grace, the opponent gets `none` at once.
 void TestPairTable::kickIsFinalEvenWithGrace()
 {
-    PairConfig config;
-    config.reconnectGrace = 5'000;
-    config.recordMatches = true;
-    PairTable table(config);
+    PairTable table(graceConfig());
     Output out;
     startedPair(table, out);
     table.leave(kAlice, m_clock.now(), out, LeaveCause::Kicked);
@@ -1313,10 +1314,7 @@ void TestPairTable::kickIsFinalEvenWithGrace()
 // gone when it comes back.
 void TestPairTable::kickOfTheOpponentDuringGraceEndsThePair()
 {
-    PairConfig config;
-    config.reconnectGrace = 5'000;
-    config.recordMatches = true;
-    PairTable table(config);
+    PairTable table(graceConfig());
     Output out;
     const Issued p = startedPair(table, out);
     table.leave(kAlice, m_clock.now(), out);
@@ -1336,9 +1334,7 @@ void TestPairTable::kickOfTheOpponentDuringGraceEndsThePair()
 
 void TestPairTable::shutdownIsFinalEvenWithGrace()
 {
-    PairConfig config;
-    config.reconnectGrace = 5'000;
-    PairTable table(config);
+    PairTable table(graceConfig());
     Output out;
     startedPair(table, out);
     table.leave(kAlice, m_clock.now(), out, LeaveCause::Shutdown);
@@ -1347,9 +1343,7 @@ void TestPairTable::shutdownIsFinalEvenWithGrace()
 
 void TestPairTable::endDuringGraceThenReturnGetsEnded()
 {
-    PairConfig config;
-    config.reconnectGrace = 5'000;
-    PairTable table(config);
+    PairTable table(graceConfig());
     Output out;
     const Issued p = startedPair(table, out);
     table.leave(kAlice, m_clock.now(), out);
@@ -1365,9 +1359,7 @@ void TestPairTable::endDuringGraceThenReturnGetsEnded()
 
 void TestPairTable::graceDoesNotApplyBeforeStart()
 {
-    PairConfig config;
-    config.reconnectGrace = 5'000;
-    PairTable table(config);
+    PairTable table(graceConfig());
     Output out;
     const Issued p = issue(table, out);
     table.prepared(kBob, p.pairId, prepared("bob", p.tokens[0]), 0, out);
@@ -1375,16 +1367,13 @@ void TestPairTable::graceDoesNotApplyBeforeStart()
     table.leave(kBob, m_clock.now(), out);
     QVERIFY(out.effects.empty());
     QCOMPARE(table.find(p.pairId)->state(), PairState::Issued);
-    QCOMPARE(table.nextDeadline(), m_clock.now() + config.prepareTimeout);
+    QCOMPARE(table.nextDeadline(), m_clock.now() + table.config().prepareTimeout);
 }
 
 // Both seats dropped: each has its own grace; the first to run out ends the pair.
 void TestPairTable::bothAwayFirstGraceToEndDecides()
 {
-    PairConfig config;
-    config.reconnectGrace = 5'000;
-    config.recordMatches = true;
-    PairTable table(config);
+    PairTable table(graceConfig());
     Output out;
     const Issued p = startedPair(table, out);
     table.leave(kAlice, m_clock.now(), out);
