@@ -28,27 +28,30 @@ public:
         ++m_last;
         if (maxBytes <= 0)
             return;
+        if (!m_kept)
+            m_kept = std::make_unique<Kept>(); // on the first move: a pair waiting costs 16 bytes
+        Kept &k = *m_kept;
         const auto n = quint32(payload.size());
         const std::size_t need = sizeof n + n;
-        if (m_chunks.empty() || m_chunks.back().capacity - m_chunks.back().size < need)
-            addChunk(need);
-        Chunk &chunk = m_chunks.back();
+        if (k.chunks.empty() || k.chunks.back().capacity - k.chunks.back().size < need)
+            k.addChunk(need);
+        Chunk &chunk = k.chunks.back();
         std::memcpy(chunk.data.get() + chunk.size, &n, sizeof n);
         std::memcpy(chunk.data.get() + chunk.size + sizeof n, payload.data(), n);
         chunk.size += need;
-        ++m_count;
-        m_bytes += n;
-        while (m_bytes > std::size_t(maxBytes) && m_count > 1)
-            dropOldest();
+        ++k.count;
+        k.bytes += n;
+        while (k.bytes > std::size_t(maxBytes) && k.count > 1)
+            k.dropOldest();
     }
 
     // The seq of the last move (0 before the first).
     quint64 lastSeq() const { return m_last; }
     // The seq of the oldest move kept (lastSeq() + 1 when none is).
-    quint64 firstSeq() const { return m_last - m_count + 1; }
-    qsizetype size() const { return qsizetype(m_count); }
+    quint64 firstSeq() const { return m_last - count() + 1; }
+    qsizetype size() const { return qsizetype(count()); }
     // Payload bytes of the moves kept.
-    qsizetype bytes() const { return qsizetype(m_bytes); }
+    qsizetype bytes() const { return m_kept ? qsizetype(m_kept->bytes) : 0; }
     // Whether every move after `seq` is still here.
     bool holdsAfter(quint64 seq) const { return seq + 1 >= firstSeq(); }
 
@@ -56,15 +59,18 @@ public:
     // the log, valid until the next append.
     template <typename F> void forEachAfter(quint64 seq, F &&f) const
     {
+        if (!m_kept)
+            return;
+        const Kept &k = *m_kept;
         quint64 s = firstSeq();
-        std::size_t c = m_head;
-        std::size_t offset = m_headOffset;
-        for (quint64 left = m_count; left > 0; --left, ++s) {
-            if (offset == m_chunks[c].size) {
+        std::size_t c = k.head;
+        std::size_t offset = k.headOffset;
+        for (quint64 left = k.count; left > 0; --left, ++s) {
+            if (offset == k.chunks[c].size) {
                 ++c;
                 offset = 0;
             }
-            const Chunk &chunk = m_chunks[c];
+            const Chunk &chunk = k.chunks[c];
             quint32 n = 0;
             std::memcpy(&n, chunk.data.get() + offset, sizeof n);
             if (s > seq)
@@ -85,36 +91,42 @@ private:
     static constexpr std::size_t kFirstChunk = 240; // most pairs are short games
     static constexpr std::size_t kChunk = 992;
 
-    void addChunk(std::size_t need)
-    {
-        // What was let go of at the front goes first: chunk pointers only, never the bytes.
-        if (m_head > 8 && m_head * 2 > m_chunks.size()) {
-            m_chunks.erase(m_chunks.begin(), m_chunks.begin() + qsizetype(m_head));
-            m_head = 0;
-        }
-        const std::size_t capacity = std::max(m_chunks.empty() ? kFirstChunk : kChunk, need);
-        m_chunks.push_back({std::make_unique_for_overwrite<char[]>(capacity), 0, capacity});
-    }
+    struct Kept {
+        std::vector<Chunk> chunks;
+        std::size_t head = 0; // the chunk of the oldest move kept
+        std::size_t headOffset = 0; // where in it that move begins
+        std::size_t bytes = 0;
+        quint64 count = 0;
 
-    void dropOldest()
-    {
-        if (m_headOffset == m_chunks[m_head].size) {
-            m_chunks[m_head].data.reset();
-            ++m_head;
-            m_headOffset = 0;
+        void addChunk(std::size_t need)
+        {
+            // What was let go of at the front goes first: chunk pointers only, never bytes.
+            if (head > 8 && head * 2 > chunks.size()) {
+                chunks.erase(chunks.begin(), chunks.begin() + qsizetype(head));
+                head = 0;
+            }
+            const std::size_t capacity = std::max(chunks.empty() ? kFirstChunk : kChunk, need);
+            chunks.push_back({std::make_unique_for_overwrite<char[]>(capacity), 0, capacity});
         }
-        quint32 n = 0;
-        std::memcpy(&n, m_chunks[m_head].data.get() + m_headOffset, sizeof n);
-        m_headOffset += sizeof n + n;
-        m_bytes -= n;
-        --m_count;
-    }
 
-    std::vector<Chunk> m_chunks;
-    std::size_t m_head = 0; // the chunk of the oldest move kept
-    std::size_t m_headOffset = 0; // where in it that move begins
-    std::size_t m_bytes = 0;
-    quint64 m_count = 0;
+        void dropOldest()
+        {
+            if (headOffset == chunks[head].size) {
+                chunks[head].data.reset();
+                ++head;
+                headOffset = 0;
+            }
+            quint32 n = 0;
+            std::memcpy(&n, chunks[head].data.get() + headOffset, sizeof n);
+            headOffset += sizeof n + n;
+            bytes -= n;
+            --count;
+        }
+    };
+
+    quint64 count() const { return m_kept ? m_kept->count : 0; }
+
+    std::unique_ptr<Kept> m_kept; // null until the first move kept
     quint64 m_last = 0;
 };
 

@@ -147,10 +147,9 @@ void PairTable::prepared(
         pair->started = true;
         pair->startedAt = now;
         pair->prepareDeadline = kNoDeadline;
-        pair->startUsers = {pair->seatUsers[std::size_t(pair->order[0])],
-            pair->seatUsers[std::size_t(pair->order[1])]};
-        const QByteArray start
-            = MessageCodec::startFrame(pair->startUsers[0], pair->startUsers[1], 0);
+        pair->startUsers = MessageCodec::usersArray(pair->seatUsers[std::size_t(pair->order[0])],
+            pair->seatUsers[std::size_t(pair->order[1])]);
+        const QByteArray start = MessageCodec::startFrame(pair->startUsers, 0);
         out.send(pair->seats[0], start);
         out.send(pair->seats[1], start);
         note(out, PairEvent::Kind::Started, *pair, -1, pair->seats[0], pair->seats[1],
@@ -165,8 +164,7 @@ void PairTable::resume(Pair &pair, int user, ConnId conn, qint64 lastSeq, Output
     if (pair.ended())
         out.send(conn, MessageCodec::endedFrame());
     else
-        out.send(
-            conn, MessageCodec::startFrame(pair.startUsers[0], pair.startUsers[1], pair.moves));
+        out.send(conn, MessageCodec::startFrame(pair.startUsers, pair.moves));
     if (lastSeq < 0)
         return;
     pair.log.forEachAfter(quint64(lastSeq),

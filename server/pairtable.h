@@ -45,7 +45,7 @@ struct Pair {
     std::array<ConnId, 2> seats {}; // by user index; 0 when empty
     std::array<QByteArray, 2> enteredUsers; // user objects given with `entry`
     std::array<QByteArray, 2> seatUsers; // user objects given with `prepared`
-    std::array<QByteArray, 2> startUsers; // the users of `start`, in seating order
+    QByteArray startUsers; // the users of `start` as a JSON array, in seating order
     std::array<qint8, 2> order {-1, -1}; // user indices in seating order
     bool started = false;
     std::optional<PairOutcome> outcome; // set once the pair is over

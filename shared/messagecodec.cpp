@@ -816,16 +816,26 @@ QByteArray MessageCodec::prepareFrame(qint32 type, int seed, QByteArrayView pair
 QByteArray MessageCodec::startFrame(
     QByteArrayView firstUser, QByteArrayView secondUser, quint64 seq)
 {
-    constexpr QByteArrayView head = R"({"command":"start","users":[)";
-    constexpr QByteArrayView mid = R"(],"seq":)";
+    return startFrame(usersArray(firstUser, secondUser), seq);
+}
+
+QByteArray MessageCodec::usersArray(QByteArrayView firstUser, QByteArrayView secondUser)
+{
+    QByteArray users;
+    users.reserve(firstUser.size() + secondUser.size() + 3);
+    users.append('[').append(firstUser).append(',').append(secondUser).append(']');
+    return users;
+}
+
+QByteArray MessageCodec::startFrame(QByteArrayView users, quint64 seq)
+{
+    constexpr QByteArrayView head = R"({"command":"start","users":)";
+    constexpr QByteArrayView mid = R"(,"seq":)";
     char digits[24];
     const QByteArrayView number = decimal(seq, digits);
-    return FrameBuilder(
-        head.size() + firstUser.size() + 1 + secondUser.size() + mid.size() + number.size() + 1)
+    return FrameBuilder(head.size() + users.size() + mid.size() + number.size() + 1)
         .append(head)
-        .append(firstUser)
-        .append(',')
-        .append(secondUser)
+        .append(users)
         .append(mid)
         .append(number)
         .append('}')

@@ -53,6 +53,9 @@ public:
         QByteArrayView token, QByteArrayView newcomerUser, QByteArrayView waiterUser);
     // {"command":"start","users":[first,second],"seq":N}: N is the pair's last seq.
     static QByteArray startFrame(QByteArrayView firstUser, QByteArrayView secondUser, quint64 seq);
+    // The same from the users array made once by usersArray(): [first,second].
+    static QByteArray startFrame(QByteArrayView users, quint64 seq);
+    static QByteArray usersArray(QByteArrayView firstUser, QByteArrayView secondUser);
     // {"command":"game","userId":...,"data":...,"seq":N} with the message's data spliced in.
     static QByteArray gameFrame(QByteArrayView userId, const ClientMessage &move, quint64 seq);
     // The payload of a frame made by gameFrame(), marked as sent again on a resume:

@@ -122,6 +122,7 @@ struct Outcome {
     QByteArray userId;
     QByteArray token;
     bool hasToken = false;
+    qint64 lastSeq = -1;
     qsizetype dataBytes = 0;
     bool dataTooLarge = false;
 
@@ -147,7 +148,8 @@ Outcome checked(const MessageCodec &codec, Endpoint endpoint, std::optional<Erro
     o.error = error;
     if (error) {
         FUZZ_CHECK(*error == ErrorCode::BadJson || *error == ErrorCode::UnknownCommand
-            || *error == ErrorCode::BadUser || *error == ErrorCode::TooLarge);
+            || *error == ErrorCode::BadUser || *error == ErrorCode::TooLarge
+            || (*error == ErrorCode::BadSeq && endpoint == Endpoint::Round));
         return o;
     }
     o.command = m.command;
@@ -161,7 +163,8 @@ Outcome checked(const MessageCodec &codec, Endpoint endpoint, std::optional<Erro
         FUZZ_CHECK(MessageCodec::isValidUserId(m.userId));
         FUZZ_CHECK(m.userBytes >= 14 && m.userBytes <= codec.limits().maxUserBytes);
         if (m.command == Command::Entry)
-            FUZZ_CHECK(!m.hasToken && m.token.isEmpty());
+            FUZZ_CHECK(!m.hasToken && m.token.isEmpty() && m.lastSeq == -1);
+        FUZZ_CHECK(m.lastSeq >= -1 && m.lastSeq <= (qint64(1) << 53));
         if (!m.hasToken)
             FUZZ_CHECK(m.token.isEmpty());
         const QByteArray user = MessageCodec::compactUser(m);
@@ -178,6 +181,7 @@ Outcome checked(const MessageCodec &codec, Endpoint endpoint, std::optional<Erro
         o.userId = m.userId;
         o.token = m.token;
         o.hasToken = m.hasToken;
+        o.lastSeq = m.lastSeq;
         break;
     }
     case Command::Game: {
@@ -201,8 +205,9 @@ Outcome checked(const MessageCodec &codec, Endpoint endpoint, std::optional<Erro
         else if (const QByteArray source = sourceBytes(m, m.data); !source.isEmpty())
             FUZZ_CHECK(compacted(source).text == data); // nothing but whitespace dropped
         if (const auto object = parseObject(payload, shape)) {
-            FUZZ_CHECK(object->size() == 3);
+            FUZZ_CHECK(object->size() == 4);
             FUZZ_CHECK(object->value(u"command"_s).toString() == "game"_L1);
+            FUZZ_CHECK(object->value(u"seq"_s).toInteger() == 42);
             FUZZ_CHECK(object->value(u"userId"_s).toString() == "fuzz.user"_L1);
             FUZZ_CHECK(object->contains(u"data"_s));
         }
@@ -231,7 +236,9 @@ Outcome decodeChecked(const MessageCodec &codec, Text text, Endpoint endpoint)
 void checkLimits(const Outcome &normal, const Outcome &tight)
 {
     if (normal.error) {
-        FUZZ_CHECK(tight.error == normal.error);
+        // bad_seq comes after the user's checks: with a user over the tight limit, too_large
+        FUZZ_CHECK(tight.error == normal.error
+            || (normal.error == ErrorCode::BadSeq && tight.error == ErrorCode::TooLarge));
         return;
     }
     if (normal.command == Command::Entry || normal.command == Command::Prepared) {

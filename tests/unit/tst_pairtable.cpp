@@ -830,8 +830,7 @@ void TestPairTable::takeoverAfterStart()
     const Issued p = startedPair(table, out);
     const Pair *pair = table.find(p.pairId);
     // the same users as at start, and the pair's seq now: one move
-    const QByteArray startFrame
-        = MessageCodec::startFrame(pair->startUsers[0], pair->startUsers[1], 1);
+    const QByteArray startFrame = MessageCodec::startFrame(pair->startUsers, 1);
     table.game(kBob, game("1"), out);
     out.clear();
 
