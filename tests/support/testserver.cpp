@@ -7,6 +7,10 @@
 #include "waituntil.h"
 
 #include <QAbstractEventDispatcher>
+#include <QSet>
+#include <QTest>
+
+#include <algorithm>
 
 namespace pairmatch::test {
 
@@ -58,12 +62,42 @@ ServerConfig maybeInCluster(ServerConfig config)
 {
     if (runsWithRedis() && config.redisUrl.isEmpty()) {
         static int serial = 0;
-        RedisServer *redis = testRedis();
-        redis->command({"FLUSHALL"}); // what an earlier TestServer of this program left
-        config.redisUrl = redis->url();
+        config.redisUrl = testRedis()->url();
         config.nodeId = "test" + QByteArray::number(++serial);
     }
     return config;
+}
+
+// The nodes of this program's TestServers that are up: what Redis may hold after one goes is
+// their heartbeat keys, and nothing else.
+QSet<QByteArray> &liveTestNodes()
+{
+    static QSet<QByteArray> nodes;
+    return nodes;
+}
+
+// The _redis variants end every TestServer as SIGTERM ends a node, and check that nothing of
+// it is left in Redis: not a queue entry, pair, seat or route, only the heartbeat keys of the
+// nodes still up (docs/scaling.md).
+void leaveRedisClean(ServerCore &core, const QByteArray &nodeId)
+{
+    ClusterNode *cluster = core.cluster();
+    core.shutdown();
+    if (!waitUntil([cluster] { return cluster->isStopped(); }, 10'000)) {
+        QTest::qFail("TestServer: the node did not leave Redis within 10 s", __FILE__, __LINE__);
+        return;
+    }
+    liveTestNodes().remove(nodeId);
+    QList<QByteArray> expected;
+    for (const QByteArray &node : liveTestNodes())
+        expected << "pairmatch:node:" + node;
+    std::sort(expected.begin(), expected.end());
+    QList<QByteArray> keys;
+    if (waitUntil([&] { return (keys = testRedis()->keys()) == expected; }, 5'000))
+        return;
+    const QByteArray message = "TestServer: after node " + nodeId + " left, Redis holds "
+        + keys.join(' ') + " (expected only: " + expected.join(' ') + ')';
+    QTest::qFail(message.constData(), __FILE__, __LINE__);
 }
 
 } // namespace
@@ -77,6 +111,8 @@ TestServer::TestServer(ServerConfig config, const Clock &clock)
     if (ClusterNode *cluster = m_core->cluster()) {
         if (!waitUntil([cluster] { return cluster->isUp(); }, 10'000))
             qFatal("TestServer: the node did not join its Redis within 10 s");
+        if (runsWithRedis() && m_config.redisUrl == testRedis()->url())
+            liveTestNodes().insert(m_config.nodeId);
     }
     // the _epoll variants of the tests must really run on it
     if (qEnvironmentVariable("PAIRMATCH_TEST_DISPATCHER") == "epoll"_L1
@@ -90,6 +126,8 @@ TestServer::TestServer(ServerConfig config, const Clock &clock)
 TestServer::~TestServer()
 {
     m_server.reset();
+    if (m_core->cluster() && liveTestNodes().contains(m_config.nodeId))
+        leaveRedisClean(*m_core, m_config.nodeId);
     m_core.reset();
 }
 
