@@ -66,15 +66,32 @@ public:
     void unwatchFd(int fd);
 
     // Called where a pass begins (with awake()) and before it waits (with aboutToBlock()),
-    // without a signal emission: the server flushes its output there.
-    void setPassHook(std::function<void()> callback) { m_passHook = std::move(callback); }
+    // without a signal emission: the server flushes its output there. One owner at a time
+    // (the last to set them); the owner clears them before it goes.
+    void setPassHook(const void *owner, std::function<void()> callback)
+    {
+        m_hooksOwner = owner;
+        m_passHook = std::move(callback);
+    }
 
     // Called after each socket's event has been delivered (its readers have read), with the
     // number of events this pass holds. The server uses it to send what one socket's event
     // produced before the next socket's turn when a pass is short (see ServerCore).
-    void setAfterSocketEvent(std::function<void(int eventsInPass)> callback)
+    void setAfterSocketEvent(const void *owner, std::function<void(int eventsInPass)> callback)
     {
+        m_hooksOwner = owner;
         m_afterSocketEvent = std::move(callback);
+    }
+
+    // Both hooks go if `owner` set them last (a test process may make and end several
+    // servers: none may be called once it is gone).
+    void clearHooks(const void *owner)
+    {
+        if (m_hooksOwner != owner)
+            return;
+        m_hooksOwner = nullptr;
+        m_passHook = nullptr;
+        m_afterSocketEvent = nullptr;
     }
 
 private:
@@ -115,6 +132,7 @@ private:
     std::array<epoll_event, 512> m_ready {};
     std::function<void(int)> m_afterSocketEvent;
     std::function<void()> m_passHook;
+    const void *m_hooksOwner = nullptr;
 };
 
 } // namespace pairmatch

@@ -32,13 +32,13 @@ ServerCore::ServerCore(const ServerConfig &config, const Clock &clock, QObject *
         if (auto *epoll = qobject_cast<EpollDispatcher *>(dispatcher)) {
             // Our own dispatcher calls the core at the same two points directly (a signal
             // emission costs ~180 instructions, twice a pass: 6% of a move at light load).
-            epoll->setPassHook([this] { flushOutput(); });
+            epoll->setPassHook(this, [this] { flushOutput(); });
             // And sooner when a pass is short: after each socket's event, so a move does not
             // wait for the other sockets of its pass (the tail of the latency). A long pass is
             // a loaded server: there one flush per pass sends fewer, larger writes (two
             // frames for the same socket in one sendmsg), which is what throughput needs.
             // Measured on loadgen's latency and relay-wide scenarios (docs/performance.md).
-            epoll->setAfterSocketEvent([this](int eventsInPass) {
+            epoll->setAfterSocketEvent(this, [this](int eventsInPass) {
                 if (eventsInPass <= kEagerFlushMaxEvents)
                     flushOutput();
             });
@@ -58,6 +58,8 @@ ServerCore::ServerCore(const ServerConfig &config, const Clock &clock, QObject *
 
 ServerCore::~ServerCore()
 {
+    if (auto *epoll = qobject_cast<EpollDispatcher *>(QAbstractEventDispatcher::instance()))
+        epoll->clearHooks(this);
     m_view.setCluster(nullptr);
     m_cluster.reset();
 }
