@@ -81,6 +81,38 @@ struct Game {
     Recorder b;
 };
 
+// alice reaches the server through a TCP relay that can cut her network while the server
+// keeps her connection; bob connects directly. start() plays them into a started round.
+struct Relayed {
+    Relayed()
+        : relay(server.port())
+        , listening(relay.listen())
+        , alice(QUrl(u"ws://127.0.0.1:%1"_s.arg(relay.port())))
+        , bob(server.url({}))
+        , a(alice)
+        , b(bob)
+    {
+        alice.setReconnect(3, 20);
+    }
+    bool start(qint32 type)
+    {
+        if (!listening)
+            return false;
+        alice.enter(type, u"alice"_s);
+        if (!a.has(u"queued"_s))
+            return false;
+        bob.enter(type, u"bob"_s);
+        return a.has(u"started"_s) && b.has(u"started"_s);
+    }
+    TestServer server;
+    TcpRelay relay;
+    bool listening;
+    Client alice;
+    Client bob;
+    Recorder a;
+    Recorder b;
+};
+
 } // namespace
 
 class TestClient final : public QObject
@@ -220,17 +252,11 @@ void TestClient::takeoverFromAnotherClient()
 
 void TestClient::reconnectsIntoItsSeatAfterASilentDrop()
 {
-    TestServer server;
-    TcpRelay relay(server.port());
-    QVERIFY(relay.listen());
-    Client alice(QUrl(u"ws://127.0.0.1:%1"_s.arg(relay.port()))), bob(server.url({}));
-    alice.setReconnect(3, 20);
-    Recorder a(alice), b(bob);
-    alice.enter(8, u"alice"_s);
-    QVERIFY(a.has(u"queued"_s));
-    bob.enter(8, u"bob"_s);
-    QVERIFY(a.has(u"started"_s));
-    QVERIFY(b.has(u"started"_s));
+    Relayed g;
+    QVERIFY(g.start(8));
+    Client &alice = g.alice, &bob = g.bob;
+    Recorder &a = g.a, &b = g.b;
+    TcpRelay &relay = g.relay;
     alice.move(1);
     QVERIFY(b.has(u"moved alice 1"_s));
     QVERIFY(a.has(u"moved alice 1"_s));
@@ -272,17 +298,11 @@ void TestClient::givesUpWhenTheServerIsGone()
 // moves, each once; what it had already is not shown twice.
 void TestClient::resumesWithLastSeqWhereMovesAreNumbered()
 {
-    TestServer server;
-    TcpRelay relay(server.port());
-    QVERIFY(relay.listen());
-    Client alice(QUrl(u"ws://127.0.0.1:%1"_s.arg(relay.port()))), bob(server.url({}));
-    alice.setReconnect(3, 20);
-    Recorder a(alice), b(bob);
-    alice.enter(9, u"alice"_s);
-    QVERIFY(a.has(u"queued"_s));
-    bob.enter(9, u"bob"_s);
-    QVERIFY(a.has(u"started"_s));
-    QVERIFY(b.has(u"started"_s));
+    Relayed g;
+    QVERIFY(g.start(9));
+    Client &alice = g.alice, &bob = g.bob;
+    Recorder &a = g.a, &b = g.b;
+    TcpRelay &relay = g.relay;
     alice.move(1);
     QVERIFY(a.has(u"moved alice 1"_s));
     QCOMPARE(alice.lastSeq(), 1);
