@@ -271,7 +271,7 @@ void ClusterNode::onEntryReply(
         else
             waiter.conn = waiterConn; // it has just closed: its `prepare` goes nowhere
     } else {
-        waiter.conn = m_routes.addProxy(waiterNode, waiterConn, keys.pairId, true);
+        waiter.conn = m_routes.addProxy(waiterNode, waiterConn, QByteArray());
     }
     const Millis now = m_core.m_clock.now();
     const Match match {player.type, player, waiter};
@@ -314,19 +314,10 @@ void ClusterNode::preparedElsewhere(Session &s, QByteArrayView utf8)
         return;
     }
     const ConnId conn = s.id();
-    const QByteArray &pairId = s.route().pairId;
-    if (const QByteArray home = m_routes.takeHint(pairId, m_clock.now());
-        !home.isEmpty() && home != m_self) {
-        // This node relayed the waiter its `prepare`: the home is known, no Redis call
-        m_routes.bind(conn, home);
-        ClusterBatchWriter &b = batch(home);
-        b.bind(conn, pairId);
-        b.text(conn, utf8);
-        return;
-    }
+    const QByteArray pairId = s.route().pairId;
     hold(conn);
     const bool sent = m_link.command({"HGET", "pairmatch:pair:" + pairId, "home"},
-        [this, conn, pairId = pairId, text = utf8.toByteArray()](const redisReply *reply) {
+        [this, conn, pairId, text = utf8.toByteArray()](const redisReply *reply) {
             ServerCore::Busy busy(m_core);
             Output &o = m_core.m_out;
             Session *session = m_core.m_connections.find(conn);
@@ -399,8 +390,8 @@ void ClusterNode::effect(const Effect &e)
     const QByteArray node = p->node;
     const ConnId remote = p->remote;
     if (e.kind == Effect::Kind::Send) {
-        if (p->waiter) { // a waiter's `prepare`: the only thing it is sent from here
-            batch(node).matched(remote, p->pairId, e.frame);
+        if (p->pairId.isEmpty()) { // a waiter's `prepare`: the only thing it is sent from here
+            batch(node).matched(remote, e.frame);
             m_routes.dropProxy(proxy);
         } else {
             batch(node).frame(remote, e.frame);
@@ -475,48 +466,26 @@ void ClusterNode::flush()
     m_dirtyPairs.clear();
     m_deletedPairs.clear();
     m_batches.clear();
-    // The pair records: one script call for the pass (a few hundred records a call at most).
-    constexpr std::size_t kRecordsPerCall = 256;
-    std::vector<QByteArray> args;
-    std::size_t sets = 0;
-    std::size_t records = 0;
-    auto send = [&] {
-        if (records > 0) {
-            args[1] = number(qint64(sets));
-            m_link.script(ClusterScript::PairSync, args);
-        }
-        args.assign({m_self, QByteArray()});
-        sets = 0;
-        records = 0;
-    };
-    args.assign({m_self, QByteArray()});
     for (const QByteArray &id : dirty) {
-        const Pair *pair = m_core.m_pairs.find(id);
-        if (!pair)
-            continue;
-        args.push_back(id);
-        args.push_back(pairStateText(*pair));
-        for (std::size_t i = 0; i < 2; ++i) {
-            const ConnId seat = pair->seats[i];
-            QByteArray node;
-            if (seat && ClusterRoutes::isProxy(seat)) {
-                if (const ProxyConn *p = m_routes.proxyConn(seat))
-                    node = p->node;
-            } else if (seat) {
-                node = m_self;
+        if (const Pair *pair = m_core.m_pairs.find(id)) {
+            std::vector<QByteArray> args {id, "state", pairStateText(*pair)};
+            for (std::size_t i = 0; i < 2; ++i) {
+                const ConnId seat = pair->seats[i];
+                QByteArray node;
+                if (seat && ClusterRoutes::isProxy(seat)) {
+                    if (const ProxyConn *p = m_routes.proxyConn(seat))
+                        node = p->node;
+                } else if (seat) {
+                    node = m_self;
+                }
+                args.push_back(i == 0 ? "seat0" : "seat1");
+                args.push_back(node);
             }
-            args.push_back(node);
+            m_link.script(ClusterScript::PairSet, args);
         }
-        ++sets;
-        if (++records == kRecordsPerCall)
-            send();
     }
-    for (const QByteArray &id : deleted) {
-        args.push_back(id);
-        if (++records == kRecordsPerCall)
-            send();
-    }
-    send();
+    for (const QByteArray &id : deleted)
+        m_link.script(ClusterScript::PairDelete, {m_self, id});
     for (const auto &[to, writer] : batches) {
         if (!writer->isEmpty())
             m_link.command({"PUBLISH", channel(to), writer->bytes()});
@@ -580,8 +549,6 @@ void ClusterNode::apply(const QByteArray &from, const ClusterRecord &r)
             return;
         m_core.m_matchmaker.take(r.conn, 0, out);
         out.send(r.conn, r.bytes);
-        const Millis now = m_clock.now();
-        m_routes.hintHome(r.pairId, from, now, now + m_core.m_pairs.config().prepareTimeout);
         return;
     }
     case ClusterRecord::Kind::Bind:

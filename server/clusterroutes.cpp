@@ -12,13 +12,12 @@ ConnId ClusterRoutes::proxy(const QByteArray &node, ConnId remote) const
     return it == m_byRemote.end() ? 0 : it->second;
 }
 
-ConnId ClusterRoutes::addProxy(
-    const QByteArray &node, ConnId remote, const QByteArray &pairId, bool waiter)
+ConnId ClusterRoutes::addProxy(const QByteArray &node, ConnId remote, const QByteArray &pairId)
 {
     if (const ConnId existing = proxy(node, remote))
         return existing;
     const ConnId id = kProxyBit | m_nextProxy++;
-    m_proxies.emplace(id, ProxyConn {node, remote, pairId, waiter});
+    m_proxies.emplace(id, ProxyConn {node, remote, pairId});
     m_byRemote.emplace(std::pair {node, remote}, id);
     return id;
 }
@@ -36,37 +35,6 @@ void ClusterRoutes::dropProxy(ConnId proxy)
         return;
     m_byRemote.erase({it->second.node, it->second.remote});
     m_proxies.erase(it);
-}
-
-void ClusterRoutes::hintHome(
-    const QByteArray &pairId, const QByteArray &node, Millis now, Millis until)
-{
-    pruneHints(now);
-    if (!m_hintOrder.empty() && until < m_hintOrder.back().first)
-        until = m_hintOrder.back().first; // the order stays sorted (a clock never runs back)
-    m_hints[pairId] = {node, until};
-    m_hintOrder.emplace_back(until, pairId);
-}
-
-QByteArray ClusterRoutes::takeHint(const QByteArray &pairId, Millis now)
-{
-    pruneHints(now);
-    const auto it = m_hints.find(pairId);
-    if (it == m_hints.end())
-        return {};
-    QByteArray node = std::move(it->second.node);
-    m_hints.erase(it);
-    return node;
-}
-
-void ClusterRoutes::pruneHints(Millis now)
-{
-    while (!m_hintOrder.empty() && m_hintOrder.front().first <= now) {
-        const auto it = m_hints.find(m_hintOrder.front().second);
-        if (it != m_hints.end() && it->second.until == m_hintOrder.front().first)
-            m_hints.erase(it);
-        m_hintOrder.pop_front();
-    }
 }
 
 void ClusterRoutes::orphan(ConnId conn, Binding &binding, Output &out)
@@ -101,7 +69,6 @@ std::vector<ConnId> ClusterRoutes::dropPeer(
     }
     for (ConnId id : gone)
         dropProxy(id);
-    std::erase_if(m_hints, [&node](const auto &h) { return h.second.node == node; });
     std::vector<ConnId> bound;
     for (const auto &[conn, b] : m_bindings) {
         if (b.home == node && !node.isEmpty())
@@ -118,8 +85,6 @@ std::vector<ConnId> ClusterRoutes::dropPeer(
 std::vector<ConnId> ClusterRoutes::dropAll(Output &out)
 {
     std::vector<ConnId> gone;
-    m_hints.clear();
-    m_hintOrder.clear();
     const std::vector<QByteArray> all = peers();
     for (const QByteArray &node : all) {
         const std::vector<ConnId> some = dropPeer(node, out);

@@ -6,14 +6,12 @@
 // to Redis lost), dropPeer() says what that means for each side.
 #pragma once
 
-#include "clock.h"
 #include "clusterwire.h"
 #include "effects.h"
 
 #include <QByteArray>
 #include <QHash>
 
-#include <deque>
 #include <unordered_map>
 #include <vector>
 
@@ -26,8 +24,7 @@ struct ByteArrayHash {
 struct ProxyConn {
     QByteArray node; // where the connection is
     ConnId remote = 0; // its id there
-    QByteArray pairId; // the round it opened, or the pair a waiter was matched into
-    bool waiter = false; // a waiter being sent its `prepare`: nothing else goes to it
+    QByteArray pairId; // the round it opened; empty for a waiter being sent its `prepare`
 };
 
 struct Binding {
@@ -43,8 +40,7 @@ public:
 
     // Home side.
     ConnId proxy(const QByteArray &node, ConnId remote) const;
-    ConnId addProxy(
-        const QByteArray &node, ConnId remote, const QByteArray &pairId, bool waiter = false);
+    ConnId addProxy(const QByteArray &node, ConnId remote, const QByteArray &pairId);
     const ProxyConn *proxyConn(ConnId proxy) const;
     void dropProxy(ConnId proxy);
     qsizetype proxyCount() const { return qsizetype(m_proxies.size()); }
@@ -58,14 +54,6 @@ public:
     }
     void unbind(ConnId conn) { m_bindings.erase(conn); }
     qsizetype bindingCount() const { return qsizetype(m_bindings.size()); }
-
-    // The waiter's node learns a pair's home when it relays the waiter its `prepare`: the
-    // waiter's `prepared` that lands here before `until` is bound to that home at once,
-    // without asking Redis. A hint is taken once; one whose node is dropped is forgotten.
-    void hintHome(const QByteArray &pairId, const QByteArray &node, Millis now, Millis until);
-    // The hinted home of pairId (and the hint gone), or empty.
-    QByteArray takeHint(const QByteArray &pairId, Millis now);
-    qsizetype hintCount() const { return qsizetype(m_hints.size()); }
 
     // `node` is gone. Its proxies are dropped and returned: the caller takes each out of its
     // pair as a connection that closed (`none` to a started opponent). Each local connection
@@ -84,7 +72,6 @@ public:
 
 private:
     void orphan(ConnId conn, Binding &binding, Output &out);
-    void pruneHints(Millis now);
 
     struct KeyHash {
         std::size_t operator()(const std::pair<QByteArray, ConnId> &k) const noexcept
@@ -95,12 +82,6 @@ private:
     std::unordered_map<ConnId, ProxyConn> m_proxies;
     std::unordered_map<std::pair<QByteArray, ConnId>, ConnId, KeyHash> m_byRemote;
     std::unordered_map<ConnId, Binding> m_bindings;
-    struct Hint {
-        QByteArray node;
-        Millis until = 0;
-    };
-    std::unordered_map<QByteArray, Hint, ByteArrayHash> m_hints;
-    std::deque<std::pair<Millis, QByteArray>> m_hintOrder; // by until: hints given later end later
     ConnId m_nextProxy = 1;
 };
 

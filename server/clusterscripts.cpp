@@ -122,21 +122,17 @@ redis.call('HSET', pk, unpack(ARGV, 3))
 hold(ARGV[1], 'p|' .. ARGV[2])
 return 1
 )lua",
-    // PairSync
+    // PairSet
     R"lua(
-local me, n = ARGV[1], tonumber(ARGV[2])
-local i = 3
-for _ = 1, n do
-  local pk = 'pairmatch:pair:' .. ARGV[i]
-  if redis.call('EXISTS', pk) == 1 then
-    redis.call('HSET', pk, 'state', ARGV[i + 1], 'seat0', ARGV[i + 2], 'seat1', ARGV[i + 3])
-  end
-  i = i + 4
-end
-for j = i, #ARGV do
-  redis.call('DEL', 'pairmatch:pair:' .. ARGV[j])
-  release(me, 'p|' .. ARGV[j])
-end
+local pk = 'pairmatch:pair:' .. ARGV[1]
+if redis.call('EXISTS', pk) == 0 then return 0 end
+redis.call('HSET', pk, unpack(ARGV, 2))
+return 1
+)lua",
+    // PairDelete
+    R"lua(
+redis.call('DEL', 'pairmatch:pair:' .. ARGV[2])
+release(ARGV[1], 'p|' .. ARGV[2])
 return 1
 )lua",
     // Unregister

@@ -27,10 +27,10 @@ enum class ClusterScript : quint8 {
     Leave,
     // ARGV me, pairId, field, value, ... -> the pair record written anew (after a reconnect).
     PairPut,
-    // ARGV me, n, then n times (pairId, state, seat0, seat1), then pairId... -> 1. What one
-    // pass of the event loop changed of this node's pair records, in one call: the n records'
-    // state and seat nodes (where the record still exists), then the records that go.
-    PairSync,
+    // ARGV pairId, field, value, ... -> fields updated if the record still exists.
+    PairSet,
+    // ARGV me, pairId -> the record gone.
+    PairDelete,
     // ARGV me, instance -> everything of this node gone, the heartbeat key too.
     Unregister,
     // ARGV maxPairs -> {{type, length, ...}, {pairId, home, type, state, user0, user1, seat0,

@@ -8,9 +8,7 @@ namespace pairmatch {
 
 namespace {
 
-// 2: a Matched record names its pair. The nodes of one cluster run one version: a batch of
-// another version is malformed to the receiver (a hole: the pairs between the two end).
-constexpr char kVersion = 2;
+constexpr char kVersion = 1;
 
 template <typename T> void put(QByteArray &b, T v)
 {
@@ -43,15 +41,6 @@ void ClusterBatchWriter::withBytes(ClusterRecord::Kind kind, ConnId conn, QByteA
     putConn(kind, conn);
     put<quint32>(m_bytes, quint32(bytes.size()));
     m_bytes.append(bytes.data(), bytes.size());
-}
-
-void ClusterBatchWriter::matched(ConnId conn, QByteArrayView pairId, QByteArrayView frame)
-{
-    putConn(ClusterRecord::Kind::Matched, conn);
-    m_bytes.append(char(quint8(pairId.size())));
-    m_bytes.append(pairId.data(), pairId.size());
-    put<quint32>(m_bytes, quint32(frame.size()));
-    m_bytes.append(frame.data(), frame.size());
 }
 
 void ClusterBatchWriter::close(ConnId conn, CloseCause cause)
@@ -121,19 +110,9 @@ bool ClusterBatchReader::next(ClusterRecord &r)
     r.kind = ClusterRecord::Kind(kind);
     r.conn = qFromLittleEndian(conn);
     r.bytes.clear();
-    r.pairId.clear();
     switch (r.kind) {
-    case ClusterRecord::Kind::Matched: {
-        quint8 n = 0;
-        if (!take(&n, 1) || m_data.size() - m_at < n) {
-            m_error = true;
-            return false;
-        }
-        r.pairId = m_data.sliced(m_at, n).toByteArray();
-        m_at += n;
-        [[fallthrough]];
-    }
     case ClusterRecord::Kind::Frame:
+    case ClusterRecord::Kind::Matched:
     case ClusterRecord::Kind::Bind:
     case ClusterRecord::Kind::Text: {
         quint32 n = 0;

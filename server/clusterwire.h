@@ -32,8 +32,7 @@ struct ClusterRecord {
         Frame = 'F', // conn, bytes: a complete text frame for that connection
         Close = 'C', // conn, cause: close it (the cause's code and reason)
         Seat = 'S', // conn, seatState: what became of its seat
-        Matched = 'M', // conn, pairId, bytes: the waiter on conn was matched into pairId (homed
-        // on the sender); bytes is its `prepare`
+        Matched = 'M', // conn, bytes: the waiter on conn was matched; bytes is its `prepare`
         // the node of a round connection -> the pair's home
         Bind = 'B', // conn, text = pairId: this connection talks to you from now on
         Text = 'T', // conn, text: a message the connection sent
@@ -47,7 +46,6 @@ struct ClusterRecord {
     quint8 small = 0; // Close: CloseCause; Seat: SeatState
     quint32 epoch = 0; // Reset
     QByteArray bytes; // Frame, Matched, Bind, Text
-    QByteArray pairId; // Matched
 };
 
 struct ClusterBatchHeader {
@@ -67,7 +65,10 @@ public:
     {
         withBytes(ClusterRecord::Kind::Frame, conn, frame);
     }
-    void matched(ConnId conn, QByteArrayView pairId, QByteArrayView frame);
+    void matched(ConnId conn, QByteArrayView frame)
+    {
+        withBytes(ClusterRecord::Kind::Matched, conn, frame);
+    }
     void bind(ConnId conn, QByteArrayView pairId)
     {
         withBytes(ClusterRecord::Kind::Bind, conn, pairId);

@@ -1,7 +1,6 @@
 // Who talks to whom across nodes (clusterroutes.h), one rule per test: proxies are
 // connection ids of their own; when a peer goes, what its seats here and the seats bound to
-// it are told; a pair's home hinted to the waiter's node is taken once, ends, and goes with
-// its node.
+// it are told.
 #include "clusterroutes.h"
 
 #include "messagecodec.h"
@@ -21,9 +20,6 @@ private Q_SLOTS:
     void deadHomeWaitingSeatGetsInvalidAndClose();
     void deadHomeUnseatedConnectionGetsUnavailable();
     void dropAllCoversEveryPeer();
-    void hintIsTakenOnce();
-    void hintEndsAtItsTime();
-    void hintGoesWithItsNode();
 };
 
 void TestClusterRoutes::proxiesAreTheirOwnIdsOnePerRemoteConnection()
@@ -112,48 +108,6 @@ void TestClusterRoutes::dropAllCoversEveryPeer()
     QCOMPARE(r.dropAll(out).size(), 1u);
     QCOMPARE(out.effects.size(), 1u);
     QVERIFY(r.peers().empty());
-}
-
-void TestClusterRoutes::hintIsTakenOnce()
-{
-    ClusterRoutes r;
-    r.hintHome("p1", "b", 100, 1100);
-    r.hintHome("p2", "c", 100, 1100);
-    QCOMPARE(r.takeHint("p1", 200), QByteArray("b"));
-    QCOMPARE(r.takeHint("p1", 200), QByteArray()); // a takeover asks Redis
-    QCOMPARE(r.takeHint("unknown", 200), QByteArray());
-    QCOMPARE(r.takeHint("p2", 300), QByteArray("c"));
-    QCOMPARE(r.hintCount(), 0);
-}
-
-void TestClusterRoutes::hintEndsAtItsTime()
-{
-    ClusterRoutes r;
-    r.hintHome("early", "b", 0, 1000);
-    r.hintHome("late", "b", 500, 1500);
-    QCOMPARE(r.takeHint("early", 999), QByteArray("b"));
-    r.hintHome("early2", "b", 999, 1999);
-    QCOMPARE(r.takeHint("late", 1500), QByteArray()); // ended at 1500
-    QCOMPARE(r.hintCount(), 1);
-    // hints that are never taken do not pile up: each new one clears the ended ones
-    for (Millis t = 2000; t < 12000; t += 10)
-        r.hintHome("x" + QByteArray::number(t), "b", t, t + 100);
-    QCOMPARE(r.hintCount(), 10);
-}
-
-void TestClusterRoutes::hintGoesWithItsNode()
-{
-    ClusterRoutes r;
-    r.hintHome("p1", "b", 0, 1000);
-    r.hintHome("p2", "c", 0, 1000);
-    Output out;
-    r.dropPeer("b", out);
-    QCOMPARE(r.takeHint("p1", 1), QByteArray());
-    QCOMPARE(r.takeHint("p2", 1), QByteArray("c"));
-    r.hintHome("p3", "c", 2, 1000);
-    r.dropAll(out); // this node lost Redis: no home is known any more
-    QCOMPARE(r.takeHint("p3", 3), QByteArray());
-    QVERIFY(out.effects.empty());
 }
 
 QTEST_GUILESS_MAIN(TestClusterRoutes)
