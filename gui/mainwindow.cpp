@@ -264,6 +264,11 @@ QTableView *MainWindow::makeView(
 {
     proxy->setSourceModel(model);
     auto *view = new QTableView;
+    // Ids, names, numbers and times: Latin text that needs no shaping, and a table repaints
+    // every cell of its viewport a dozen times a second under load (docs/performance.md).
+    QFont font = view->font();
+    font.setStyleStrategy(QFont::PreferNoShaping);
+    view->setFont(font);
     view->setModel(proxy);
     view->setSortingEnabled(true);
     view->sortByColumn(sortColumn, order);

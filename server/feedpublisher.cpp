@@ -17,22 +17,22 @@ FeedPublisher::FeedPublisher(ServerCore &core, QObject *parent)
 FeedPublisher::~FeedPublisher()
 {
     if (m_started)
-        m_core.view().removeObserver();
+        m_core.view().closeJournal();
 }
 
 void FeedPublisher::start()
 {
     if (!m_started) {
         m_started = true;
-        m_core.view().addObserver();
-        connect(&m_core.view(), &OperatorView::updated, this, &FeedPublisher::onUpdate);
+        m_core.view().openJournal();
+        connect(&m_core.view(), &OperatorView::changesPending, this, &FeedPublisher::onPending);
     }
     sendSnapshot();
 }
 
-void FeedPublisher::onUpdate(const AdminUpdate &update)
+void FeedPublisher::onPending()
 {
-    m_pending.add(update);
+    m_pending = true;
     if (!m_inFlight && !m_next.isActive())
         send();
 }
@@ -40,7 +40,7 @@ void FeedPublisher::onUpdate(const AdminUpdate &update)
 void FeedPublisher::acknowledge()
 {
     m_inFlight = false;
-    if (m_pending.overflowed() || !m_pending.isEmpty())
+    if (m_pending)
         send();
 }
 
@@ -53,20 +53,25 @@ void FeedPublisher::send()
         m_next.start(int(wait));
         return;
     }
-    if (m_pending.overflowed()) {
+    if (!m_pending)
+        return;
+    if (m_core.view().journalOverflowed()) {
         sendSnapshot(); // the dashboard fell too far behind: start it over
         return;
     }
-    if (m_pending.isEmpty())
-        return;
+    m_pending = false;
+    QList<AdminUpdate> batch = m_core.view().takeChanges();
+    if (batch.isEmpty())
+        return; // what changed came and went
     m_inFlight = true;
     m_sinceLast.start();
-    Q_EMIT batchReady(m_pending.take());
+    Q_EMIT batchReady(batch);
 }
 
 void FeedPublisher::sendSnapshot()
 {
-    m_pending.clear();
+    m_core.view().clearChanges();
+    m_pending = false;
     m_inFlight = true;
     m_sinceLast.start();
     Q_EMIT snapshotReady(m_core.view().snapshot());
@@ -85,7 +90,8 @@ void FeedPublisher::submit(const AdminCommand &command)
     }
     const AdminReply reply = runAdminCommand(m_core, command);
     if (const auto *snapshot = std::get_if<Snapshot>(&reply)) {
-        m_pending.clear();
+        m_core.view().clearChanges();
+        m_pending = false;
         m_inFlight = true;
         m_sinceLast.start();
         Q_EMIT snapshotReady(*snapshot);

@@ -57,17 +57,119 @@ OperatorView::~OperatorView() = default;
 
 void OperatorView::addObserver()
 {
-    if (m_observers++ == 0)
-        rememberReported();
+    if (!isObserved())
+        startObserving();
+    ++m_observers;
 }
 
 void OperatorView::removeObserver()
 {
     Q_ASSERT(m_observers > 0);
-    if (--m_observers == 0) {
-        m_reportedSessions.clear();
-        m_reportedMoves.clear();
+    --m_observers;
+    if (!isObserved())
+        stopObserving();
+}
+
+void OperatorView::openJournal()
+{
+    Q_ASSERT(!m_journal);
+    if (!isObserved())
+        startObserving();
+    m_journal.emplace();
+    m_journalPending = false;
+}
+
+void OperatorView::closeJournal()
+{
+    m_journal.reset();
+    if (!isObserved())
+        stopObserving();
+}
+
+void OperatorView::startObserving()
+{
+    rememberReported();
+}
+
+void OperatorView::stopObserving()
+{
+    m_reportedSessions.clear();
+    m_reportedMoves.clear();
+}
+
+template <typename Mark>
+void OperatorView::journal(Mark &&mark)
+{
+    if (!m_journal)
+        return;
+    mark(*m_journal);
+    if (!m_journalPending) {
+        m_journalPending = true;
+        Q_EMIT changesPending();
     }
+}
+
+void OperatorView::clearChanges()
+{
+    if (m_journal)
+        m_journal->clear();
+    m_journalPending = false;
+}
+
+// The marked rows as they are now, each with the next seq: a row gone since it was marked
+// goes out as removed (unless it came and went, which the consumer never needs).
+QList<AdminUpdate> OperatorView::takeChanges()
+{
+    m_journalPending = false;
+    if (!m_journal)
+        return {};
+    ChangeJournal::Changes c = m_journal->take();
+    using Kind = AdminUpdate::Kind;
+    using Verdict = ChangeJournal::Verdict;
+    QList<AdminUpdate> out;
+    out.reserve(qsizetype(c.sessions.size() + c.queue.size() + c.pairs.size() + c.events.size()
+        + c.disconnects.size() + c.stats.size() + 2));
+    const auto next = [&](Kind kind) -> AdminUpdate & {
+        AdminUpdate &u = out.emplace_back();
+        u.kind = kind;
+        u.seq = ++m_seq;
+        return u;
+    };
+    for (const auto &[id, verdict] : c.sessions) {
+        const Session *s = verdict == Verdict::Removed ? nullptr : m_connections.find(id);
+        if (s)
+            next(verdict == Verdict::Added ? Kind::SessionOpened : Kind::SessionChanged).session
+                = sessionInfo(*s);
+        else if (verdict != Verdict::Added)
+            next(Kind::SessionClosed).sessionId = id;
+    }
+    for (const auto &[id, verdict] : c.queue) {
+        const QueuedPlayer *p = verdict == Verdict::Removed ? nullptr : m_matchmaker.waiting(id);
+        // an entry the consumer may hold goes before its replacement comes
+        if (verdict != Verdict::Added)
+            next(Kind::QueueLeft).sessionId = id;
+        if (p)
+            next(Kind::QueueJoined).queueEntry
+                = {id, p->type, latin1(p->userId), wallTime(p->since)};
+    }
+    for (const auto &[id, verdict] : c.pairs) {
+        const Pair *pair = verdict == Verdict::Removed ? nullptr : m_pairs.find(id);
+        if (pair)
+            next(Kind::PairChanged).pair = pairInfo(*pair);
+        else if (verdict != Verdict::Added)
+            next(Kind::PairRemoved).pairId = latin1(id);
+    }
+    for (LogEvent &e : c.events)
+        next(Kind::Event).event = std::move(e);
+    for (ForcedDisconnect &d : c.disconnects)
+        next(Kind::Disconnect).disconnect = std::move(d);
+    for (const StatsSample &sample : c.stats)
+        next(Kind::Stats).stats = sample;
+    if (c.draining)
+        next(Kind::Draining).draining = *c.draining;
+    if (c.cluster && m_cluster)
+        next(Kind::Cluster).cluster = m_cluster->state();
+    return out;
 }
 
 void OperatorView::setCluster(const ClusterNode *cluster)
@@ -78,7 +180,10 @@ void OperatorView::setCluster(const ClusterNode *cluster)
     if (!m_cluster)
         return;
     connect(m_cluster, &ClusterNode::stateChanged, this, [this] {
-        if (!m_observers || !m_cluster)
+        if (!m_cluster)
+            return;
+        journal([](ChangeJournal &j) { j.clusterChanged(); });
+        if (!m_observers)
             return;
         AdminUpdate u;
         u.kind = AdminUpdate::Kind::Cluster;
@@ -130,9 +235,12 @@ void OperatorView::sessionOpened(const Session &s)
     ++m_counters.connectionsOpened[std::size_t(s.endpoint())];
     PM_LOG_INFO(lcNet, sessionFields(s, 0),
         u"conn %1 open %2 from %3"_s.arg(s.id()).arg(latin1(routePath(s.route())), peerText(s)));
-    if (!m_observers)
+    if (!isObserved())
         return;
     m_reportedSessions[s.id()] = {s.messagesIn, s.messagesOut, s.lastRttMs, s.userId};
+    journal([&](ChangeJournal &j) { j.sessionOpened(s.id()); });
+    if (!m_observers)
+        return;
     AdminUpdate u;
     u.kind = AdminUpdate::Kind::SessionOpened;
     u.session = sessionInfo(s);
@@ -150,9 +258,12 @@ void OperatorView::sessionClosed(const Session &s)
             .arg(m_clock.now() - s.connectedAt)
             .arg(s.messagesIn)
             .arg(s.messagesOut));
-    if (!m_observers)
+    if (!isObserved())
         return;
     m_reportedSessions.erase(s.id());
+    journal([&](ChangeJournal &j) { j.sessionClosed(s.id()); });
+    if (!m_observers)
+        return;
     AdminUpdate u;
     u.kind = AdminUpdate::Kind::SessionClosed;
     u.sessionId = s.id();
@@ -175,6 +286,7 @@ void OperatorView::forcedDisconnect(const Session &s, quint16 code, const QStrin
     m_disconnects.push_back(d);
     if (qsizetype(m_disconnects.size()) > kKeptDisconnects)
         m_disconnects.pop_front();
+    journal([&](ChangeJournal &j) { j.disconnect(d); });
     if (m_observers) {
         AdminUpdate u;
         u.kind = AdminUpdate::Kind::Disconnect;
@@ -201,6 +313,7 @@ void OperatorView::matchMade(const Match &match, const Pair &pair)
     e.pairId = latin1(pair.id);
     e.detail = u"type %1"_s.arg(match.type);
     record(e);
+    journal([&](ChangeJournal &j) { j.pairIssued(pair.id); });
 }
 
 void OperatorView::kicked(const Session &s)
@@ -234,6 +347,7 @@ void OperatorView::drainingChanged(bool draining)
         draining ? u"operator starts draining: entry is refused, /readyz answers 503"_s
                  : u"operator stops draining"_s);
     record(logEvent(draining ? LogEvent::Kind::Drain : LogEvent::Kind::Undrain));
+    journal([&](ChangeJournal &j) { j.draining(draining); });
     if (m_observers) {
         AdminUpdate u;
         u.kind = AdminUpdate::Kind::Draining;
@@ -245,8 +359,16 @@ void OperatorView::drainingChanged(bool draining)
 void OperatorView::report(const Output &out)
 {
     for (const QueueEvent &q : out.queueEvents) {
-        if (!m_observers)
+        if (!isObserved())
             break;
+        journal([&](ChangeJournal &j) {
+            if (q.kind == QueueEvent::Kind::Joined)
+                j.queueJoined(q.conn);
+            else
+                j.queueLeft(q.conn);
+        });
+        if (!m_observers)
+            continue;
         AdminUpdate u;
         if (q.kind == QueueEvent::Kind::Joined) {
             u.kind = AdminUpdate::Kind::QueueJoined;
@@ -309,10 +431,13 @@ void OperatorView::report(const Output &out)
             }
             record(log);
         }
-        if (!m_observers)
+        if (!isObserved())
             continue;
         if (e.kind == PairEvent::Kind::Removed) {
             m_reportedMoves.remove(e.pairId);
+            journal([&](ChangeJournal &j) { j.pairRemoved(e.pairId); });
+            if (!m_observers)
+                continue;
             AdminUpdate u;
             u.kind = AdminUpdate::Kind::PairRemoved;
             u.pairId = latin1(e.pairId);
@@ -401,12 +526,15 @@ void OperatorView::tick(Millis now)
     if (qsizetype(m_history.size()) > kKeptSamples)
         m_history.pop_front();
 
-    if (!m_observers)
+    if (!isObserved())
         return;
-    AdminUpdate stats;
-    stats.kind = AdminUpdate::Kind::Stats;
-    stats.stats = sample;
-    emitUpdate(stats);
+    journal([&](ChangeJournal &j) { j.stats(sample); });
+    if (m_observers) {
+        AdminUpdate stats;
+        stats.kind = AdminUpdate::Kind::Stats;
+        stats.stats = sample;
+        emitUpdate(stats);
+    }
     m_connections.forEach([&](const Session &s) {
         if (s.isClosing())
             return;
@@ -415,6 +543,9 @@ void OperatorView::tick(Millis now)
             && r.rtt == s.lastRttMs)
             return;
         r = {s.messagesIn, s.messagesOut, s.lastRttMs, s.userId};
+        journal([&](ChangeJournal &j) { j.sessionChanged(s.id()); });
+        if (!m_observers)
+            return;
         AdminUpdate u;
         u.kind = AdminUpdate::Kind::SessionChanged;
         u.session = sessionInfo(s);
@@ -439,6 +570,7 @@ void OperatorView::record(const LogEvent &event)
     m_events.push_back(event);
     if (qsizetype(m_events.size()) > kKeptEvents)
         m_events.pop_front();
+    journal([&](ChangeJournal &j) { j.event(event); });
     if (m_observers) {
         AdminUpdate u;
         u.kind = AdminUpdate::Kind::Event;
@@ -450,10 +582,13 @@ void OperatorView::record(const LogEvent &event)
 void OperatorView::reportPair(const QByteArray &pairId)
 {
     if (const Pair *pair = m_pairs.find(pairId)) {
+        m_reportedMoves.insert(pair->id, pair->moves);
+        journal([&](ChangeJournal &j) { j.pairChanged(pair->id); });
+        if (!m_observers)
+            return;
         AdminUpdate u;
         u.kind = AdminUpdate::Kind::PairChanged;
         u.pair = pairInfo(*pair);
-        m_reportedMoves.insert(pair->id, pair->moves);
         emitUpdate(u);
     }
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "adminmessages.h"
+#include "changejournal.h"
 #include "connectiontable.h"
 #include "effects.h"
 #include "metriccounters.h"
@@ -20,6 +21,7 @@
 
 #include <array>
 #include <deque>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -41,11 +43,21 @@ public:
     Q_DISABLE_COPY_MOVE(OperatorView)
 
     // The whole state now; updated() carries every change after it while at least one
-    // observer is registered.
+    // observer is registered (the admin API, which sends each change as it comes).
     Snapshot snapshot() const;
     void addObserver();
     void removeObserver();
-    bool isObserved() const { return m_observers > 0; }
+    // The in-process dashboard's way, which takes the changes a batch at a time: while the
+    // journal is open, each change only marks its row (changejournal.h), changesPending()
+    // says when the first one after a take comes, and takeChanges() builds the updates from
+    // the state as it is then. One journal at most.
+    void openJournal();
+    void closeJournal();
+    // More piled up than the journal keeps: a snapshot must replace it (clearChanges()).
+    bool journalOverflowed() const { return m_journal && m_journal->overflowed(); }
+    QList<AdminUpdate> takeChanges();
+    void clearChanges();
+    bool isObserved() const { return m_observers > 0 || m_journal.has_value(); }
     // The node's cluster, shown beside its own state (null: it runs alone).
     void setCluster(const ClusterNode *cluster);
 
@@ -86,6 +98,7 @@ public:
 
 Q_SIGNALS:
     void updated(const pairmatch::AdminUpdate &update);
+    void changesPending();
 
 private:
     // What was last reported of a session (its counters move with every message).
@@ -102,6 +115,11 @@ private:
     void record(const LogEvent &event);
     void reportPair(const QByteArray &pairId);
     void emitUpdate(AdminUpdate &update);
+    // Marks a change in the open journal (if any), then says so once per take.
+    template <typename Mark>
+    void journal(Mark &&mark);
+    void startObserving();
+    void stopObserving();
     SessionInfo sessionInfo(const Session &s) const;
     PairInfo pairInfo(const Pair &pair) const;
     void rememberReported();
@@ -114,7 +132,9 @@ private:
 
     Millis m_monoAtStart = 0;
     qint64 m_wallAtStart = 0;
-    int m_observers = 0;
+    int m_observers = 0; // of updated()
+    std::optional<ChangeJournal> m_journal;
+    bool m_journalPending = false; // changesPending() went since the last take
     quint64 m_seq = 0;
     std::deque<ForcedDisconnect> m_disconnects;
     std::deque<LogEvent> m_events;
