@@ -1,6 +1,6 @@
 // The dashboard's end of the in-process feed: an AdminFeed on the dashboard's thread whose
 // other end is a FeedPublisher on the server's thread. Everything between the two goes by
-// queued signals: a snapshot, then coalesced batches (each acknowledged once the models
+// queued signals: a snapshot, then batches of changes (each acknowledged once the models
 // have applied it), commands one way and their results (and history pages) the other.
 #pragma once
 
