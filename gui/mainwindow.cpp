@@ -264,8 +264,9 @@ QTableView *MainWindow::makeView(
 {
     proxy->setSourceModel(model);
     auto *view = new QTableView;
-    // Ids, names, numbers and times: Latin text that needs no shaping, and a table repaints
-    // every cell of its viewport a dozen times a second under load (docs/performance.md).
+    // Ids, numbers and times, and names mostly in scripts where shaping is only cosmetic
+    // (Qt still shapes those that need it), while a table repaints every cell of its viewport
+    // a dozen times a second under load (docs/performance.md).
     QFont font = view->font();
     font.setStyleStrategy(QFont::PreferNoShaping);
     view->setFont(font);
