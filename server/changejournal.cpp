@@ -8,8 +8,7 @@ ChangeJournal::ChangeJournal(Limits limits)
     : m_limits(limits)
 { }
 
-template <typename Map, typename Key>
-void ChangeJournal::mark(Map &rows, const Key &key, Mark mark)
+template <typename Map, typename Key> void ChangeJournal::mark(Map &rows, const Key &key, Mark mark)
 {
     if (m_overflowed)
         return;
@@ -90,22 +89,24 @@ void ChangeJournal::checkRows()
     }
 }
 
-void ChangeJournal::event(const LogEvent &event)
+template <typename Record>
+void ChangeJournal::keep(std::deque<Record> &records, const Record &record)
 {
     if (m_overflowed)
         return;
-    m_events.push_back(event);
-    if (qsizetype(m_events.size()) > m_limits.maxRecords)
-        m_events.pop_front();
+    records.push_back(record);
+    if (qsizetype(records.size()) > m_limits.maxRecords)
+        records.pop_front();
+}
+
+void ChangeJournal::event(const LogEvent &event)
+{
+    keep(m_events, event);
 }
 
 void ChangeJournal::disconnect(const ForcedDisconnect &disconnect)
 {
-    if (m_overflowed)
-        return;
-    m_disconnects.push_back(disconnect);
-    if (qsizetype(m_disconnects.size()) > m_limits.maxRecords)
-        m_disconnects.pop_front();
+    keep(m_disconnects, disconnect);
 }
 
 void ChangeJournal::stats(const StatsSample &sample)
@@ -132,9 +133,10 @@ bool ChangeJournal::isEmpty() const
         && m_disconnects.empty() && m_stats.empty() && !m_draining && !m_cluster;
 }
 
-template <typename Map, typename Key>
-ChangeJournal::Rows<Key> ChangeJournal::verdicts(Map &rows)
+template <typename Map>
+ChangeJournal::Rows<typename Map::key_type> ChangeJournal::verdicts(Map &rows)
 {
+    using Key = typename Map::key_type;
     std::vector<std::pair<quint32, std::pair<Key, Verdict>>> marked;
     marked.reserve(rows.size());
     for (auto &[key, row] : rows) {
@@ -157,12 +159,13 @@ ChangeJournal::Rows<Key> ChangeJournal::verdicts(Map &rows)
 ChangeJournal::Changes ChangeJournal::take()
 {
     Changes c;
-    c.sessions = verdicts<decltype(m_sessions), quint64>(m_sessions);
-    c.queue = verdicts<decltype(m_queue), quint64>(m_queue);
-    c.pairs = verdicts<decltype(m_pairs), QByteArray>(m_pairs);
-    c.events.assign(std::make_move_iterator(m_events.begin()), std::make_move_iterator(m_events.end()));
-    c.disconnects.assign(
-        std::make_move_iterator(m_disconnects.begin()), std::make_move_iterator(m_disconnects.end()));
+    c.sessions = verdicts(m_sessions);
+    c.queue = verdicts(m_queue);
+    c.pairs = verdicts(m_pairs);
+    c.events.assign(
+        std::make_move_iterator(m_events.begin()), std::make_move_iterator(m_events.end()));
+    c.disconnects.assign(std::make_move_iterator(m_disconnects.begin()),
+        std::make_move_iterator(m_disconnects.end()));
     c.stats = std::move(m_stats);
     c.draining = m_draining;
     c.cluster = m_cluster;

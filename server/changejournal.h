@@ -10,6 +10,7 @@
 #pragma once
 
 #include "adminmessages.h"
+#include "bytearrayhash.h"
 
 #include <QByteArray>
 
@@ -36,8 +37,7 @@ public:
         Replaced, // the consumer may have an entry of this key that went: remove, then add
         Removed, // the consumer may have it, and it is gone
     };
-    template <typename Key>
-    using Rows = std::vector<std::pair<Key, Verdict>>;
+    template <typename Key> using Rows = std::vector<std::pair<Key, Verdict>>;
 
     struct Changes {
         Rows<quint64> sessions; // by session id
@@ -90,13 +90,9 @@ private:
         bool present = true; // the row is there after the last mark
         bool replaced = false; // it went and came back: what the consumer has is stale
     };
-    struct ByteArrayHash {
-        std::size_t operator()(const QByteArray &key) const noexcept { return qHash(key); }
-    };
-    template <typename Map, typename Key>
-    void mark(Map &rows, const Key &key, Mark mark);
-    template <typename Map, typename Key>
-    static Rows<Key> verdicts(Map &rows);
+    template <typename Map, typename Key> void mark(Map &rows, const Key &key, Mark mark);
+    template <typename Map> static Rows<typename Map::key_type> verdicts(Map &rows);
+    template <typename Record> void keep(std::deque<Record> &records, const Record &record);
     void checkRows();
 
     Limits m_limits;

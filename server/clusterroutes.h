@@ -6,6 +6,7 @@
 // to Redis lost), dropPeer() says what that means for each side.
 #pragma once
 
+#include "bytearrayhash.h"
 #include "clusterwire.h"
 #include "effects.h"
 
@@ -16,10 +17,6 @@
 #include <vector>
 
 namespace pairmatch {
-
-struct ByteArrayHash {
-    std::size_t operator()(const QByteArray &b) const noexcept { return qHash(b); }
-};
 
 struct ProxyConn {
     QByteArray node; // where the connection is

@@ -27,12 +27,11 @@ void FeedPublisher::start()
         m_core.view().openJournal();
         connect(&m_core.view(), &OperatorView::changesPending, this, &FeedPublisher::onPending);
     }
-    sendSnapshot();
+    sendSnapshot(m_core.view().snapshot());
 }
 
 void FeedPublisher::onPending()
 {
-    m_pending = true;
     if (!m_inFlight && !m_next.isActive())
         send();
 }
@@ -40,7 +39,7 @@ void FeedPublisher::onPending()
 void FeedPublisher::acknowledge()
 {
     m_inFlight = false;
-    if (m_pending)
+    if (m_core.view().hasChanges())
         send();
 }
 
@@ -53,13 +52,12 @@ void FeedPublisher::send()
         m_next.start(int(wait));
         return;
     }
-    if (!m_pending)
+    if (!m_core.view().hasChanges())
         return;
     if (m_core.view().journalOverflowed()) {
-        sendSnapshot(); // the dashboard fell too far behind: start it over
+        sendSnapshot(m_core.view().snapshot()); // the dashboard fell too far behind: start it over
         return;
     }
-    m_pending = false;
     QList<AdminUpdate> batch = m_core.view().takeChanges();
     if (batch.isEmpty())
         return; // what changed came and went
@@ -68,13 +66,13 @@ void FeedPublisher::send()
     Q_EMIT batchReady(batch);
 }
 
-void FeedPublisher::sendSnapshot()
+// A snapshot instead of what the journal holds: the changes after it come in the next batch.
+void FeedPublisher::sendSnapshot(const Snapshot &snapshot)
 {
     m_core.view().clearChanges();
-    m_pending = false;
     m_inFlight = true;
     m_sinceLast.start();
-    Q_EMIT snapshotReady(m_core.view().snapshot());
+    Q_EMIT snapshotReady(snapshot);
 }
 
 void FeedPublisher::submit(const AdminCommand &command)
@@ -89,15 +87,10 @@ void FeedPublisher::submit(const AdminCommand &command)
         return;
     }
     const AdminReply reply = runAdminCommand(m_core, command);
-    if (const auto *snapshot = std::get_if<Snapshot>(&reply)) {
-        m_core.view().clearChanges();
-        m_pending = false;
-        m_inFlight = true;
-        m_sinceLast.start();
-        Q_EMIT snapshotReady(*snapshot);
-    } else {
+    if (const auto *snapshot = std::get_if<Snapshot>(&reply))
+        sendSnapshot(*snapshot);
+    else
         Q_EMIT resultReady(std::get<AdminResult>(reply));
-    }
 }
 
 } // namespace pairmatch

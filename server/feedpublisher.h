@@ -60,11 +60,10 @@ Q_SIGNALS:
 private:
     void onPending();
     void send();
-    void sendSnapshot();
+    void sendSnapshot(const Snapshot &snapshot);
 
     ServerCore &m_core;
     HistoryRequests *m_history = nullptr;
-    bool m_pending = false; // the journal has changes not taken yet
     QTimer m_next; // holds the next batch until a frame after the last
     QElapsedTimer m_sinceLast;
     bool m_started = false;

@@ -97,8 +97,7 @@ void OperatorView::stopObserving()
     m_reportedMoves.clear();
 }
 
-template <typename Mark>
-void OperatorView::journal(Mark &&mark)
+template <typename Mark> void OperatorView::journal(Mark &&mark)
 {
     if (!m_journal)
         return;

@@ -57,6 +57,8 @@ public:
     bool journalOverflowed() const { return m_journal && m_journal->overflowed(); }
     QList<AdminUpdate> takeChanges();
     void clearChanges();
+    // Something changed since the last takeChanges() or clearChanges().
+    bool hasChanges() const { return m_journalPending; }
     bool isObserved() const { return m_observers > 0 || m_journal.has_value(); }
     // The node's cluster, shown beside its own state (null: it runs alone).
     void setCluster(const ClusterNode *cluster);
@@ -116,8 +118,7 @@ private:
     void reportPair(const QByteArray &pairId);
     void emitUpdate(AdminUpdate &update);
     // Marks a change in the open journal (if any), then says so once per take.
-    template <typename Mark>
-    void journal(Mark &&mark);
+    template <typename Mark> void journal(Mark &&mark);
     void startObserving();
     void stopObserving();
     SessionInfo sessionInfo(const Session &s) const;

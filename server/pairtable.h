@@ -3,6 +3,7 @@
 // in as `now`; nextDeadline()/advance() run the prepare timeout and the removal.
 #pragma once
 
+#include "bytearrayhash.h"
 #include "deadlinequeue.h"
 #include "effects.h"
 #include "matchmaker.h"
@@ -126,9 +127,6 @@ private:
     struct SeatRef {
         Pair *pair;
         int seat;
-    };
-    struct ByteArrayHash {
-        std::size_t operator()(const QByteArray &b) const noexcept { return qHash(b); }
     };
 
     void timeOut(Pair &pair, MatchOutcome how, Millis now, Output &out);
