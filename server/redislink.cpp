@@ -9,6 +9,10 @@
 #include <hiredis/adapters/qt.h>
 #undef slots
 
+#include <charconv>
+#include <cstring>
+#include <span>
+
 namespace pairmatch {
 
 using namespace Qt::StringLiterals;
@@ -35,6 +39,56 @@ void retire(RedisQtAdapter *adapter, bool now)
         adapter->deleteLater(); // the notifiers it deleted may still be on the stack
 }
 
+// Redis' protocol (RESP): a command is an array of bulk strings, "*N\r\n" and then
+// "$LENGTH\r\nBYTES\r\n" for each argument. Written here in one pass into a buffer sized
+// first, and handed to hiredis as it is (redisAsyncFormattedCommand), rather than through
+// hiredis' printf-like formatter.
+constexpr std::size_t kFraming = 1 + 20 + 2 + 2; // '$', the length's digits, two CRLFs
+
+char *putLength(char *p, char kind, std::size_t n)
+{
+    *p++ = kind;
+    p = std::to_chars(p, p + 20, n).ptr;
+    *p++ = '\r';
+    *p++ = '\n';
+    return p;
+}
+
+char *putArgument(char *p, QByteArrayView argument)
+{
+    p = putLength(p, '$', std::size_t(argument.size()));
+    if (!argument.isEmpty()) {
+        std::memcpy(p, argument.data(), std::size_t(argument.size()));
+        p += argument.size();
+    }
+    *p++ = '\r';
+    *p++ = '\n';
+    return p;
+}
+
+// Appends the command `head` then `tail` to `out`; `tailAt`, if given, gets where the first
+// argument of `tail` starts.
+void appendCommand(QByteArray &out, std::initializer_list<QByteArrayView> head,
+    std::span<const QByteArray> tail = {}, qsizetype *tailAt = nullptr)
+{
+    std::size_t room = kFraming;
+    for (QByteArrayView a : head)
+        room += std::size_t(a.size()) + kFraming;
+    for (const QByteArray &a : tail)
+        room += std::size_t(a.size()) + kFraming;
+    const qsizetype start = out.size();
+    out.resize(start + qsizetype(room)); // the new bytes are written below, then cut to fit
+    char *const begin = out.data();
+    char *p = putLength(begin + start, '*', head.size() + tail.size());
+    for (QByteArrayView a : head)
+        p = putArgument(p, a);
+    if (tailAt)
+        *tailAt = p - begin;
+    for (const QByteArray &a : tail)
+        p = putArgument(p, a);
+    out.resize(p - begin);
+}
+
 QString errorOf(const redisAsyncContext *c)
 {
     return c && c->errstr[0] ? QString::fromLocal8Bit(c->errstr) : u"connection lost"_s;
@@ -46,7 +100,8 @@ struct RedisLink::Pending {
     RedisLink *link = nullptr;
     Callback callback;
     int script = -1; // the ClusterScript of an EVALSHA, for a NOSCRIPT retry
-    std::vector<QByteArray> args; // kept only for scripts
+    QByteArray resp; // the EVALSHA as sent, kept only for scripts
+    qsizetype argvAt = 0; // where its ARGV starts in `resp`
     bool setup = false; // part of connecting, not counted as a user command
     bool subscription = false;
 };
@@ -151,10 +206,10 @@ void RedisLink::onSubConnect(const redisAsyncContext *c, int status)
     pending->link = link;
     pending->setup = true;
     pending->subscription = true;
-    const QByteArray subscribe = "SUBSCRIBE";
-    const char *argv[2] = {subscribe.constData(), link->m_channel.constData()};
-    const size_t lengths[2] = {size_t(subscribe.size()), size_t(link->m_channel.size())};
-    redisAsyncCommandArgv(link->m_sub, &RedisLink::onSubscription, pending, 2, argv, lengths);
+    QByteArray subscribe;
+    appendCommand(subscribe, {"SUBSCRIBE", link->m_channel});
+    redisAsyncFormattedCommand(link->m_sub, &RedisLink::onSubscription, pending,
+        subscribe.constData(), std::size_t(subscribe.size()));
 }
 
 void RedisLink::onCmdDisconnect(const redisAsyncContext *c, int)
@@ -204,7 +259,9 @@ void RedisLink::setupCommands()
                 maybeUp();
             }
         };
-        if (!send(m_cmd, args, pending))
+        QByteArray resp;
+        appendCommand(resp, {}, args);
+        if (!send(m_cmd, resp, pending))
             return;
     }
 }
@@ -248,26 +305,10 @@ void RedisLink::maybeUp()
     Q_EMIT up();
 }
 
-bool RedisLink::send(redisAsyncContext *ctx, const std::vector<QByteArray> &args, Pending *pending)
+bool RedisLink::send(redisAsyncContext *ctx, QByteArrayView resp, Pending *pending)
 {
-    constexpr std::size_t kInline = 16;
-    const char *argvInline[kInline];
-    size_t lengthsInline[kInline];
-    std::vector<const char *> argvHeap;
-    std::vector<size_t> lengthsHeap;
-    const char **argv = argvInline;
-    size_t *lengths = lengthsInline;
-    if (args.size() > kInline) {
-        argvHeap.resize(args.size());
-        lengthsHeap.resize(args.size());
-        argv = argvHeap.data();
-        lengths = lengthsHeap.data();
-    }
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        argv[i] = args[i].constData();
-        lengths[i] = size_t(args[i].size());
-    }
-    if (redisAsyncCommandArgv(ctx, &RedisLink::onReply, pending, int(args.size()), argv, lengths)
+    if (redisAsyncFormattedCommand(
+            ctx, &RedisLink::onReply, pending, resp.data(), std::size_t(resp.size()))
         != REDIS_OK) {
         delete pending;
         fail(u"cannot send to Redis: "_s + errorOf(ctx));
@@ -278,32 +319,29 @@ bool RedisLink::send(redisAsyncContext *ctx, const std::vector<QByteArray> &args
     return true;
 }
 
-bool RedisLink::command(const std::vector<QByteArray> &args, Callback callback)
+bool RedisLink::command(std::initializer_list<QByteArrayView> args, Callback callback)
 {
     if (m_state != State::Up || !m_cmd)
         return false;
     auto *pending = new Pending;
     pending->link = this;
     pending->callback = std::move(callback);
-    return send(m_cmd, args, pending);
+    m_resp.resize(0); // keeps its capacity
+    appendCommand(m_resp, args);
+    return send(m_cmd, m_resp, pending);
 }
 
 bool RedisLink::script(ClusterScript s, const std::vector<QByteArray> &args, Callback callback)
 {
     if (m_state != State::Up || !m_cmd)
         return false;
-    std::vector<QByteArray> full;
-    full.reserve(args.size() + 3);
-    full.push_back("EVALSHA");
-    full.push_back(clusterScriptSha(s));
-    full.push_back("0");
-    full.insert(full.end(), args.begin(), args.end());
     auto *pending = new Pending;
     pending->link = this;
     pending->callback = std::move(callback);
     pending->script = int(s);
-    pending->args = args;
-    return send(m_cmd, full, pending);
+    QByteArray &resp = pending->resp;
+    appendCommand(resp, {"EVALSHA", clusterScriptSha(s), "0"}, args, &pending->argvAt);
+    return send(m_cmd, resp, pending);
 }
 
 void RedisLink::onReply(redisAsyncContext *, void *r, void *privdata)
@@ -318,12 +356,22 @@ void RedisLink::onReply(redisAsyncContext *, void *r, void *privdata)
     if (reply && pending->script >= 0 && reply->type == REDIS_REPLY_ERROR
         && QByteArrayView(reply->str, qsizetype(reply->len)).startsWith("NOSCRIPT")) {
         // The script cache was flushed under us: run it from its source (and so load it again).
-        std::vector<QByteArray> full {
-            "EVAL", clusterScriptSource(ClusterScript(pending->script)), "0"};
-        full.insert(full.end(), pending->args.begin(), pending->args.end());
+        // EVAL SOURCE 0 ARGV... has as many arguments as EVALSHA SHA 0 ARGV...: the same
+        // "*N\r\n", the source in place of the SHA, and the ARGV as sent.
+        const QByteArray &source = clusterScriptSource(ClusterScript(pending->script));
+        const qsizetype countEnd = pending->resp.indexOf('\n') + 1;
+        QByteArray eval = pending->resp.first(countEnd);
+        eval.resize(countEnd + qsizetype(3 * kFraming + 5) + source.size());
+        char *p = eval.data() + countEnd;
+        for (QByteArrayView a :
+            {QByteArrayView("EVAL"), QByteArrayView(source), QByteArrayView("0")})
+            p = putArgument(p, a);
+        eval.resize(p - eval.constData());
+        eval.append(QByteArrayView(pending->resp).sliced(pending->argvAt));
         pending->script = -1;
+        pending->resp.clear();
         if (link->m_cmd)
-            link->send(link->m_cmd, full, pending.release());
+            link->send(link->m_cmd, eval, pending.release());
         return;
     }
     if (pending->callback)

@@ -23,6 +23,7 @@
 
 #include <deque>
 #include <functional>
+#include <initializer_list>
 #include <vector>
 
 struct redisAsyncContext;
@@ -58,8 +59,9 @@ public:
 
     // Sends a command while the link is up (false, and no callback, when it is not). Commands
     // sent in one pass of the event loop leave together (hiredis writes its buffer when the
-    // socket is writable), in order.
-    bool command(const std::vector<QByteArray> &args, Callback callback = {});
+    // socket is writable), in order. The arguments are written out in Redis' protocol (RESP)
+    // before this returns: they need not outlive the call.
+    bool command(std::initializer_list<QByteArrayView> args, Callback callback = {});
     // EVALSHA of one of the cluster's scripts with these ARGV (no KEYS); on NOSCRIPT (the
     // script cache was flushed) it is sent again as EVAL.
     bool script(ClusterScript script, const std::vector<QByteArray> &args, Callback callback = {});
@@ -84,7 +86,7 @@ private:
     static void onSubscription(redisAsyncContext *c, void *reply, void *privdata);
 
     void connectBoth();
-    bool send(redisAsyncContext *ctx, const std::vector<QByteArray> &args, Pending *pending);
+    bool send(redisAsyncContext *ctx, QByteArrayView resp, Pending *pending);
     void setupCommands();
     void maybeUp();
     void fail(const QString &reason);
@@ -103,6 +105,7 @@ private:
     bool m_cmdReady = false;
     bool m_subReady = false;
     int m_setupLeft = 0;
+    QByteArray m_resp; // a command being written out; its capacity is kept
     std::deque<Millis> m_sentAt; // commands awaiting their reply, oldest first
     Millis m_connectStarted = 0;
     Millis m_pingSentAt = kNoPing; // the subscription's echo

@@ -130,6 +130,7 @@ private Q_SLOTS:
     void cleanup();
 
     void crossNodeMatch();
+    void scriptCacheFlushedUnderTheNodes();
     void fifoAcrossThreeNodes();
     void duplicateUserAcrossNodes();
     void cancelAndCloseAcrossNodes();
@@ -190,6 +191,30 @@ void TestCluster::crossNodeMatch()
     p.waiterRound.game(3);
     PM_OK(expectError(p.waiterRound, u"ended"_s));
     PM_OK(expectNothingMore(p.newcomerRound));
+}
+
+void TestCluster::scriptCacheFlushedUnderTheNodes()
+{
+    PM_OK(m_cluster->start(2));
+    // Every script the nodes loaded is gone: each node's next EVALSHA of each script gets
+    // NOSCRIPT and is sent again as EVAL with the same arguments; players see nothing of it.
+    RedisServer &redis = m_cluster->redis();
+    QCOMPARE(redis.command({"SCRIPT", "FLUSH"}), QList<QByteArray> {"OK"});
+    QCOMPARE(redis.command({"CONFIG", "RESETSTAT"}), QList<QByteArray> {"OK"});
+    CrossPair p;
+    PM_OK(p.match(*m_cluster, 0, 1, 3, u"alice"_s, u"bob"_s));
+    PM_OK(p.start(*m_cluster, 0, 1));
+    p.waiterRound.game(1);
+    PM_OK(expectMessage(p.waiterRound, gameMessage(u"alice"_s, 1, 1)));
+    PM_OK(expectMessage(p.newcomerRound, gameMessage(u"alice"_s, 1, 1)));
+    p.newcomerRound.end();
+    PM_OK(expectMessage(p.newcomerRound, message(u"ended"_s)));
+    PM_OK(expectNothingMore(p.waiterRound));
+    // the way it went: refused, then run from the source
+    const QByteArray errors = redis.command({"INFO", "errorstats"}).join();
+    QVERIFY2(errors.contains("errorstat_NOSCRIPT:count="), errors.constData());
+    const QByteArray commands = redis.command({"INFO", "commandstats"}).join();
+    QVERIFY2(commands.contains("cmdstat_eval:calls="), commands.constData());
 }
 
 void TestCluster::fifoAcrossThreeNodes()
