@@ -66,26 +66,34 @@ char *putArgument(char *p, QByteArrayView argument)
     return p;
 }
 
+template <typename Arguments> std::size_t roomFor(const Arguments &arguments)
+{
+    std::size_t room = 0;
+    for (QByteArrayView a : arguments)
+        room += std::size_t(a.size()) + kFraming;
+    return room;
+}
+
+template <typename Arguments> char *putArguments(char *p, const Arguments &arguments)
+{
+    for (QByteArrayView a : arguments)
+        p = putArgument(p, a);
+    return p;
+}
+
 // Appends the command `head` then `tail` to `out`; `tailAt`, if given, gets where the first
 // argument of `tail` starts.
 void appendCommand(QByteArray &out, std::initializer_list<QByteArrayView> head,
     std::span<const QByteArray> tail = {}, qsizetype *tailAt = nullptr)
 {
-    std::size_t room = kFraming;
-    for (QByteArrayView a : head)
-        room += std::size_t(a.size()) + kFraming;
-    for (const QByteArray &a : tail)
-        room += std::size_t(a.size()) + kFraming;
     const qsizetype start = out.size();
-    out.resize(start + qsizetype(room)); // the new bytes are written below, then cut to fit
+    // the new bytes are written below, then cut to fit
+    out.resize(start + qsizetype(kFraming + roomFor(head) + roomFor(tail)));
     char *const begin = out.data();
-    char *p = putLength(begin + start, '*', head.size() + tail.size());
-    for (QByteArrayView a : head)
-        p = putArgument(p, a);
+    char *p = putArguments(putLength(begin + start, '*', head.size() + tail.size()), head);
     if (tailAt)
         *tailAt = p - begin;
-    for (const QByteArray &a : tail)
-        p = putArgument(p, a);
+    p = putArguments(p, tail);
     out.resize(p - begin);
 }
 
@@ -358,15 +366,12 @@ void RedisLink::onReply(redisAsyncContext *, void *r, void *privdata)
         // The script cache was flushed under us: run it from its source (and so load it again).
         // EVAL SOURCE 0 ARGV... has as many arguments as EVALSHA SHA 0 ARGV...: the same
         // "*N\r\n", the source in place of the SHA, and the ARGV as sent.
-        const QByteArray &source = clusterScriptSource(ClusterScript(pending->script));
+        const std::initializer_list<QByteArrayView> head {
+            "EVAL", clusterScriptSource(ClusterScript(pending->script)), "0"};
         const qsizetype countEnd = pending->resp.indexOf('\n') + 1;
         QByteArray eval = pending->resp.first(countEnd);
-        eval.resize(countEnd + qsizetype(3 * kFraming + 5) + source.size());
-        char *p = eval.data() + countEnd;
-        for (QByteArrayView a :
-            {QByteArrayView("EVAL"), QByteArrayView(source), QByteArrayView("0")})
-            p = putArgument(p, a);
-        eval.resize(p - eval.constData());
+        eval.resize(countEnd + qsizetype(roomFor(head)));
+        eval.resize(putArguments(eval.data() + countEnd, head) - eval.constData());
         eval.append(QByteArrayView(pending->resp).sliced(pending->argvAt));
         pending->script = -1;
         pending->resp.clear();

@@ -12,6 +12,8 @@ set -euo pipefail
 [ $# -eq 3 ] || { echo "usage: $0 BINARY LOADGEN alone|redis|split" >&2; exit 2; }
 binary=$1 loadgen=$2 config=$3
 dir=$(mktemp -d /tmp/cluster-syscalls.XXXXXX)
+launcher=
+trap '[ -z "$launcher" ] || kill -TERM "$launcher" 2>/dev/null || true; rm -rf "$dir"' EXIT
 cluster=$(dirname "$0")/../cluster.sh
 case $config in
 alone)
@@ -19,6 +21,7 @@ alone)
   launcher=$!
   ports=24821
   for _ in $(seq 1 100); do grep -q 'listening on' "$dir/node.log" && break; sleep 0.1; done
+  grep -q 'listening on' "$dir/node.log" || { cat "$dir/node.log" >&2; exit 1; }
   pids=$launcher
   ;;
 redis | split)
@@ -35,7 +38,6 @@ redis | split)
   exit 2
   ;;
 esac
-trap 'kill -TERM "$launcher" 2>/dev/null || true; rm -rf "$dir"' EXIT
 taskset -c 1 "$loadgen" --scenario churn --concurrency 50 --moves 10 --ports "$ports" \
   --server-pid "$launcher" --duration 8 --warmup 2 >"$dir/loadgen.out" 2>&1 &
 load=$!
